@@ -1,1 +1,3 @@
-export const placeholder = 'models';
+// Public API of @hawq-ts/models. Each area keeps its own barrel.
+export * from './hawq/index.js';
+export * from './pytorchcv/index.js';

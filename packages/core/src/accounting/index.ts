@@ -1,0 +1,7 @@
+export {
+  AccountingError,
+  type AccountOptions,
+  accountModel,
+  type LayerAccount,
+  type ModelAccount,
+} from './account.js';

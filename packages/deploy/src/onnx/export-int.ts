@@ -1,0 +1,510 @@
+// IntegerModel → ONNX. One exporter, two engines:
+// - exact: integer-valued float32 Conv/MatMul within the 2^24 bound (split.ts), int accumulators and
+//   HAWQ requantization in float64: Cast(DOUBLE) → Mul(m·2^-e) → Round (half to even) → Clip → …
+//   (reference/ort-int-requant.md). Bit-exact with HAWQ.
+// - fast: every conv whose result goes through ReLU into an ≤8-bit unsigned quantizer becomes an
+//   int8 QLinearConv (u8 activations × s8 per-channel weights) that requantizes with float32 scales;
+//   the other convs accumulate in float32 unsplit and every requantization runs in float32.
+//   HAWQ's rounding is approximated there.
+import { multiplierOf } from '../dyadic.js';
+import { UnsupportedModelError } from '../errors.js';
+import type { ConvOp, DyadicScale, IntegerModel, IntOp, LinearOp, RequantOp } from '../ir.js';
+import { GraphBuilder, valueInfo } from './graph.js';
+import { planSplit } from './split.js';
+
+export type Engine = 'exact' | 'fast';
+
+export interface ExportOptions {
+  engine?: Engine;
+  /** 13 (default) or 21. */
+  opset?: 13 | 21;
+  /** IR tensor names to expose as extra int32 graph outputs (e.g. 'quant_input', 'quant_act_int32'). */
+  intermediates?: string[];
+  /**
+   * Measurement only: accumulate every conv/linear (bias included) in one float32 op, unsplit, then
+   * round to the nearest integer — how HAWQ (and a tfjs fake-quant path) simulates the integer
+   * accumulator. Beyond 2^24 this differs from the true integer; the benchmark counts how often.
+   */
+  float32Accumulation?: boolean;
+}
+
+type Repr = 'float' | 'double' | 'uint8';
+
+class Values {
+  private readonly map = new Map<string, Map<Repr, string>>();
+  constructor(private readonly g: GraphBuilder) {}
+
+  set(ir: string, repr: Repr, onnxName: string): void {
+    this.map.set(ir, new Map([[repr, onnxName]]));
+  }
+
+  has(ir: string): boolean {
+    return this.map.has(ir);
+  }
+
+  /** The tensor in whichever element type it was produced (for type-agnostic ops such as Relu). */
+  any(ir: string): [Repr, string] {
+    const reps = this.map.get(ir);
+    if (!reps)
+      throw new UnsupportedModelError(`ONNX export: tensor '${ir}' is used before it is produced`);
+    return [...reps][0] as [Repr, string];
+  }
+
+  /** The tensor in the wanted element type, inserting (and memoizing) a Cast. All values are exact small integers. */
+  get(ir: string, repr: Repr): string {
+    const reps = this.map.get(ir);
+    if (!reps)
+      throw new UnsupportedModelError(`ONNX export: tensor '${ir}' is used before it is produced`);
+    const have = reps.get(repr);
+    if (have) return have;
+    const [, src] = [...reps][0] as [Repr, string];
+    const to = { float: 1, double: 11, uint8: 2 }[repr];
+    const cast = this.g.node('Cast', [src], `${ir}.${repr}`, { to });
+    reps.set(repr, cast);
+    return cast;
+  }
+}
+
+type Num = 'float' | 'double';
+
+function numConst(
+  g: GraphBuilder,
+  num: Num,
+  name: string,
+  dims: number[],
+  data: ArrayLike<number>,
+): string {
+  return num === 'double' ? g.f64(name, dims, data) : g.f32(name, dims, data);
+}
+
+function dyadicConst(
+  g: GraphBuilder,
+  num: Num,
+  name: string,
+  s: DyadicScale,
+  channels: number,
+  rank: number,
+): string {
+  if (s.m.length === 1) return numConst(g, num, `${name}.M`, [], [multiplierOf(s, 0)]);
+  const dims = rank === 4 ? [1, channels, 1, 1] : [1, channels];
+  return numConst(
+    g,
+    num,
+    `${name}.M`,
+    dims,
+    Array.from({ length: channels }, (_, c) => multiplierOf(s, c)),
+  );
+}
+
+/** Number of output channels of a tensor produced by the op that makes `ir` (for per-channel constants). */
+function channelsOf(ops: IntOp[], ir: string): number {
+  for (const op of ops) {
+    if (op.out !== ir) continue;
+    if (op.kind === 'conv' || op.kind === 'linear') return op.shape[0];
+    if (op.kind === 'residual') return channelsOf(ops, op.body);
+    if (op.kind === 'quantizeInput') return 3;
+    return channelsOf(ops, op.input);
+  }
+  return 1;
+}
+
+function requantChain(
+  g: GraphBuilder,
+  num: Num,
+  x: string,
+  name: string,
+  s: DyadicScale,
+  channels: number,
+  rank: number,
+  clamp?: { lo: number; hi: number },
+): string {
+  const mul = g.node('Mul', [x, dyadicConst(g, num, name, s, channels, rank)], `${name}.scaled`);
+  const rounded = g.node('Round', [mul], `${name}.round`);
+  if (!clamp) return rounded;
+  return g.node(
+    'Clip',
+    [
+      rounded,
+      numConst(g, num, `${name}.lo`, [], [clamp.lo]),
+      numConst(g, num, `${name}.hi`, [], [clamp.hi]),
+    ],
+    name,
+  );
+}
+
+/**
+ * One fp32 Conv/Gemm with the bias inside. Exact when planSplit says `biasInFloat`; otherwise it is
+ * HAWQ's float32 simulation of the accumulator (then rounded to the nearest integer, as HAWQ does).
+ */
+function float32Layer(g: GraphBuilder, v: Values, op: ConvOp | LinearOp, round: boolean): string {
+  const x = v.get(op.input, 'float');
+  const co = op.shape[0];
+  const y =
+    op.kind === 'conv'
+      ? g.node(
+          'Conv',
+          [
+            x,
+            g.f32(`${op.name}.w`, [...op.shape], op.weight),
+            g.f32(`${op.name}.b`, [co], op.bias),
+          ],
+          `${op.name}.f32acc`,
+          {
+            kernel_shape: [op.shape[2], op.shape[3]],
+            strides: [op.stride, op.stride],
+            pads: [op.pad, op.pad, op.pad, op.pad],
+          },
+        )
+      : g.node(
+          'Gemm',
+          [
+            x,
+            g.f32(`${op.name}.w`, [...op.shape], op.weight),
+            g.f32(`${op.name}.b`, [co], op.bias),
+          ],
+          `${op.name}.f32acc`,
+          { transB: 1 },
+        );
+  return round ? g.node('Round', [y], `${op.name}.f32round`) : y;
+}
+
+function exactConv(g: GraphBuilder, v: Values, op: ConvOp): [Repr, string] {
+  const [co, ci, k] = op.shape;
+  const plan = planSplit(op);
+  if (plan.biasInFloat) return ['float', float32Layer(g, v, op, false)];
+  const x = v.get(op.input, 'float');
+  const xs =
+    plan.groups.length > 1
+      ? g.multi(
+          'Split',
+          [x, g.i64(`${op.name}.split`, plan.groups)],
+          plan.groups.map((_, i) => `${op.name}.x${i}`),
+          { axis: 1 },
+        )
+      : [x];
+  const outs: string[] = [];
+  let c0 = 0;
+  plan.groups.forEach((cg, i) => {
+    const w = new Float32Array(co * cg * k * k);
+    for (let o = 0; o < co; o++) {
+      for (let c = 0; c < cg; c++) {
+        for (let t = 0; t < k * k; t++)
+          w[(o * cg + c) * k * k + t] = op.weight[(o * ci + c0 + c) * k * k + t] as number;
+      }
+    }
+    const xi = xs[i] as string;
+    const y = g.node(
+      'Conv',
+      [xi, g.f32(`${op.name}.w${i}`, [co, cg, k, k], w)],
+      `${op.name}.conv${i}`,
+      {
+        kernel_shape: [k, k],
+        strides: [op.stride, op.stride],
+        pads: [op.pad, op.pad, op.pad, op.pad],
+      },
+    );
+    outs.push(g.node('Cast', [y], `${op.name}.acc${i}`, { to: 11 }));
+    c0 += cg;
+  });
+  const sum = outs.length > 1 ? g.node('Sum', outs, `${op.name}.sum`) : (outs[0] as string);
+  return ['double', g.node('Add', [sum, g.f64(`${op.name}.b`, [1, co, 1, 1], op.bias)], op.out)];
+}
+
+function exactLinear(g: GraphBuilder, v: Values, op: LinearOp): [Repr, string] {
+  const [o, i] = op.shape;
+  const plan = planSplit(op);
+  if (plan.biasInFloat) return ['float', float32Layer(g, v, op, false)];
+  const x = v.get(op.input, 'float');
+  const outs: string[] = [];
+  let c0 = 0;
+  plan.groups.forEach((cg, gi) => {
+    const wt = new Float32Array(cg * o);
+    for (let r = 0; r < o; r++)
+      for (let c = 0; c < cg; c++) wt[c * o + r] = op.weight[r * i + c0 + c] as number;
+    const xi =
+      plan.groups.length > 1
+        ? g.node(
+            'Slice',
+            [
+              x,
+              g.i64(`${op.name}.s${gi}`, [c0]),
+              g.i64(`${op.name}.e${gi}`, [c0 + cg]),
+              g.i64(`${op.name}.a${gi}`, [1]),
+            ],
+            `${op.name}.x${gi}`,
+          )
+        : x;
+    const y = g.node('MatMul', [xi, g.f32(`${op.name}.w${gi}`, [cg, o], wt)], `${op.name}.mm${gi}`);
+    outs.push(g.node('Cast', [y], `${op.name}.acc${gi}`, { to: 11 }));
+    c0 += cg;
+  });
+  const sum = outs.length > 1 ? g.node('Sum', outs, `${op.name}.sum`) : (outs[0] as string);
+  return ['double', g.node('Add', [sum, g.f64(`${op.name}.b`, [o], op.bias)], op.out)];
+}
+
+/** fast engine: conv → relu → unsigned ≤8-bit requant, as one QLinearConv (u8 × s8, per-channel float scale). */
+function fastConv(g: GraphBuilder, v: Values, conv: ConvOp, rq: RequantOp): string {
+  const [co, ci, k] = conv.shape;
+  const wScale = Float32Array.from({ length: co }, (_, c) => multiplierOf(rq.scale, c));
+  const y = g.node(
+    'QLinearConv',
+    [
+      v.get(conv.input, 'uint8'),
+      g.f32(`${conv.name}.xs`, [], [1]),
+      g.init(`${conv.name}.xz`, 'uint8', [], new Uint8Array([0])),
+      g.init(`${conv.name}.w`, 'int8', [co, ci, k, k], conv.weight),
+      g.f32(`${conv.name}.ws`, [co], wScale),
+      g.init(`${conv.name}.wz`, 'int8', [co], new Int8Array(co)),
+      g.f32(`${conv.name}.ys`, [], [1]),
+      g.init(`${conv.name}.yz`, 'uint8', [], new Uint8Array([0])),
+      g.init(`${conv.name}.b`, 'int32', [co], conv.bias),
+    ],
+    `${rq.name}.u8`,
+    {
+      kernel_shape: [k, k],
+      strides: [conv.stride, conv.stride],
+      pads: [conv.pad, conv.pad, conv.pad, conv.pad],
+    },
+  );
+  if (rq.clamp.hi >= 255) return y;
+  return g.node(
+    'Clip',
+    [
+      y,
+      g.init(`${rq.name}.lo`, 'uint8', [], new Uint8Array([0])),
+      g.init(`${rq.name}.hi`, 'uint8', [], new Uint8Array([rq.clamp.hi])),
+    ],
+    rq.name,
+  );
+}
+
+/** Tensors whose values are known ≥ 0 (ReLU outputs and what is requantized from them). */
+function nonNegative(ops: IntOp[]): Set<string> {
+  const s = new Set<string>();
+  for (const op of ops) {
+    if (op.kind === 'relu' || op.kind === 'avgPool') s.add(op.out);
+    if (
+      (op.kind === 'requant' || op.kind === 'maxPool') &&
+      (s.has(op.input) || (op.kind === 'requant' && op.clamp.lo >= 0))
+    )
+      s.add(op.out);
+  }
+  return s;
+}
+
+/** How many ops read each tensor. */
+function useCounts(ops: IntOp[]): Map<string, number> {
+  const n = new Map<string, number>();
+  for (const op of ops)
+    for (const i of op.kind === 'residual' ? [op.identity, op.body] : [op.input])
+      n.set(i, (n.get(i) ?? 0) + 1);
+  return n;
+}
+
+/** Export the IntegerModel as an ONNX model (bytes). Inputs: `input` float32 [N,3,H,W]; outputs: `logits`, `logits_int`. */
+export function exportIntegerOnnx(model: IntegerModel, opts: ExportOptions = {}): Uint8Array {
+  const engine = opts.engine ?? 'exact';
+  const opset = opts.opset ?? 13;
+  if (opset !== 13 && opset !== 21)
+    throw new UnsupportedModelError(`ONNX export: opset ${opset} is not supported (use 13 or 21)`);
+  // exact: integer arithmetic in float64; fast: float32 (approximate beyond 2^24).
+  const num: Num = engine === 'fast' ? 'float' : 'double';
+  const f32acc = engine === 'fast' || opts.float32Accumulation === true;
+  const g = new GraphBuilder();
+  const v = new Values(g);
+  g.reserve('input');
+  for (const n of [
+    model.logits,
+    model.logitsInt,
+    ...(opts.intermediates ?? []).map((i) => `int.${i}`),
+  ])
+    g.reserve(n);
+  v.set(model.input, 'float', 'input');
+  const ops = model.ops;
+  const nonneg = nonNegative(ops);
+  const uses = useCounts(ops);
+  const keep = new Set(opts.intermediates ?? []);
+  const skip = new Set<IntOp>();
+  // A ReLU feeding only a requant folds into its clamp: round(relu(x)·M) clipped to [lo, hi] equals
+  // round(x·M) clipped to [max(lo, 0), hi], because M > 0 and round(0) = 0.
+  const foldedRelu = new Map<IntOp, string>();
+  ops.forEach((op, idx) => {
+    const next = ops[idx + 1];
+    if (
+      op.kind === 'relu' &&
+      next?.kind === 'requant' &&
+      next.input === op.out &&
+      uses.get(op.out) === 1 &&
+      !keep.has(op.out)
+    ) {
+      foldedRelu.set(next, op.input);
+      skip.add(op);
+    }
+  });
+  const passThrough = (op: { input: string }): Repr => {
+    const [repr] = v.any(op.input);
+    return repr === 'uint8' ? 'float' : repr;
+  };
+  const pool = (k: number, st: number, p: number) => ({
+    kernel_shape: [k, k],
+    strides: [st, st],
+    pads: [p, p, p, p],
+  });
+  ops.forEach((op, idx) => {
+    if (skip.has(op)) return;
+    switch (op.kind) {
+      case 'quantizeInput': {
+        const x = v.get(op.input, 'float');
+        const m = g.node(
+          'Mul',
+          [x, g.f32('quant_input.recip', [], [Math.fround(1 / op.scale)])],
+          'quant_input.scaled',
+        );
+        const r = g.node('Round', [m], 'quant_input.round');
+        v.set(
+          op.out,
+          'float',
+          g.node(
+            'Clip',
+            [
+              r,
+              g.f32('quant_input.lo', [], [op.clamp.lo]),
+              g.f32('quant_input.hi', [], [op.clamp.hi]),
+            ],
+            op.out,
+          ),
+        );
+        return;
+      }
+      case 'conv': {
+        const relu = ops[idx + 1];
+        const rq = ops[idx + 2];
+        const fusable =
+          engine === 'fast' &&
+          relu?.kind === 'relu' &&
+          relu.input === op.out &&
+          rq?.kind === 'requant' &&
+          rq.input === relu.out &&
+          uses.get(op.out) === 1 &&
+          uses.get(relu.out) === 1 &&
+          rq.clamp.hi <= 255 &&
+          nonneg.has(op.input) &&
+          op.inputBound <= 255;
+        if (fusable) {
+          v.set(rq.out, 'uint8', fastConv(g, v, op, rq));
+          skip.add(relu);
+          skip.add(rq);
+        } else if (f32acc) v.set(op.out, 'float', float32Layer(g, v, op, true));
+        else v.set(op.out, ...exactConv(g, v, op));
+        return;
+      }
+      case 'linear':
+        if (f32acc) v.set(op.out, 'float', float32Layer(g, v, op, true));
+        else v.set(op.out, ...exactLinear(g, v, op));
+        return;
+      case 'maxPool': {
+        const type = passThrough(op);
+        v.set(
+          op.out,
+          type,
+          g.node('MaxPool', [v.get(op.input, type)], op.out, pool(op.kernel, op.stride, op.pad)),
+        );
+        return;
+      }
+      case 'relu': {
+        const type = passThrough(op);
+        v.set(op.out, type, g.node('Relu', [v.get(op.input, type)], op.out));
+        return;
+      }
+      case 'requant': {
+        const src = foldedRelu.get(op) ?? op.input;
+        const clamp = foldedRelu.has(op)
+          ? { lo: Math.max(op.clamp.lo, 0), hi: op.clamp.hi }
+          : op.clamp;
+        const rank = ops.find((o) => o.out === op.input)?.kind === 'avgPool' ? 2 : 4;
+        v.set(
+          op.out,
+          num,
+          requantChain(
+            g,
+            num,
+            v.get(src, num),
+            op.name,
+            op.scale,
+            channelsOf(ops, src),
+            rank,
+            clamp,
+          ),
+        );
+        return;
+      }
+      case 'residual': {
+        const c = channelsOf(ops, op.body);
+        const a = requantChain(
+          g,
+          num,
+          v.get(op.identity, num),
+          `${op.name}.identity`,
+          op.identityScale,
+          c,
+          4,
+        );
+        const b = requantChain(g, num, v.get(op.body, num), `${op.name}.body`, op.bodyScale, c, 4);
+        v.set(op.out, num, g.node('Add', [a, b], op.out));
+        return;
+      }
+      case 'avgPool': {
+        const s = g.node(
+          'ReduceSum',
+          [v.get(op.input, num), g.i64(`${op.name}.axes`, [2, 3])],
+          `${op.name}.sum`,
+          { keepdims: 0 },
+        );
+        const d = g.node(
+          'Div',
+          [s, numConst(g, num, `${op.name}.area`, [], [op.kernel * op.kernel])],
+          `${op.name}.mean`,
+        );
+        v.set(op.out, num, g.node('Floor', [d], op.out));
+        return;
+      }
+      case 'dequantize': {
+        const y = v.get(op.input, 'float');
+        v.set(
+          op.out,
+          'float',
+          g.node(
+            'Mul',
+            [y, g.f32(`${op.name}.scale`, [op.scale.length], op.scale)],
+            `${op.name}.logits`,
+          ),
+        );
+        return;
+      }
+    }
+  });
+  const outputs = [
+    valueInfo(model.logits, 'float', ['N', model.numClasses]),
+    valueInfo(model.logitsInt, 'int32', ['N', model.numClasses]),
+  ];
+  g.output(v.get(model.logits, 'float'), model.logits);
+  g.output(
+    g.node('Cast', [v.any(model.logitsInt)[1]], `${model.logitsInt}.i32`, { to: 6 }),
+    model.logitsInt,
+  );
+  for (const name of opts.intermediates ?? []) {
+    if (!v.has(name))
+      throw new UnsupportedModelError(
+        `ONNX export: no tensor '${name}' in the ${engine} graph (known: IR op outputs)`,
+      );
+    const out = `int.${name}`;
+    g.output(g.node('Cast', [v.any(name)[1]], `${name}.i32`, { to: 6 }), out);
+    outputs.push(valueInfo(out, 'int32'));
+  }
+  return g.toBytes({
+    inputs: [valueInfo('input', 'float', ['N', 3, 'H', 'W'])],
+    outputs,
+    opset,
+    name: `${model.arch}-${engine}`,
+  });
+}

@@ -1,0 +1,156 @@
+// HAWQ's Q_ResNet18 / Q_ResNet50 / Q_ResNet101 (resnet50b = Q_ResNet50 with v1.5 strides):
+// module names exactly as HAWQ registers them, and the exact integer path.
+import {
+  maxPool2d,
+  QuantAct,
+  QuantAveragePool2d,
+  QuantBnConv2d,
+  QuantError,
+  QuantLinear,
+  type Values,
+} from '@hawq-ts/core';
+import { QModelError } from './errors.js';
+import { type ExactContext, QResUnit } from './q-unit.js';
+import { reluValues } from './relu.js';
+import { initConvName, type QResNetSpec } from './spec.js';
+
+export type QModule = QuantAct | QuantBnConv2d | QuantLinear;
+
+export interface ExactOutput {
+  logits: Values;
+  logitsInt: Float64Array;
+  logitsScale: Float32Array;
+}
+
+export class QResNet {
+  readonly quant_input: QuantAct;
+  readonly initConv: QuantBnConv2d;
+  readonly quant_act_int32: QuantAct;
+  readonly units: QResUnit[];
+  readonly final_pool: QuantAveragePool2d;
+  readonly quant_act_output: QuantAct;
+  readonly quant_output: QuantLinear;
+
+  constructor(readonly spec: QResNetSpec) {
+    this.quant_input = new QuantAct('quant_input');
+    this.initConv = new QuantBnConv2d(
+      initConvName(spec),
+      [spec.initChannels, spec.inChannels, 7, 7],
+      {
+        stride: [2, 2],
+        padding: [3, 3],
+      },
+    );
+    this.quant_act_int32 = new QuantAct('quant_act_int32');
+    this.units = spec.units.map((u) => new QResUnit(u));
+    // HAWQ hard-codes a 7x7 integer average pool, like PyTorchCV's final_pool
+    this.final_pool = new QuantAveragePool2d('final_pool', 7, 1);
+    this.quant_act_output = new QuantAct('quant_act_output');
+    const last = spec.units[spec.units.length - 1]!;
+    this.quant_output = new QuantLinear('quant_output', spec.numClasses, last.outChannels);
+  }
+
+  /** HAWQ class name of this model. */
+  get className(): string {
+    if (!this.spec.bottleneck) return 'Q_ResNet18';
+    return this.spec.units.length > 16 ? 'Q_ResNet101' : 'Q_ResNet50';
+  }
+
+  /** Every stateful module with its full HAWQ name, in registration (state_dict) order. */
+  namedModules(): [string, QModule][] {
+    const out: [string, QModule][] = [
+      ['quant_input', this.quant_input],
+      [this.initConv.name, this.initConv],
+      ['quant_act_int32', this.quant_act_int32],
+    ];
+    for (const u of this.units) {
+      for (const [local, m] of u.modules()) out.push([`${u.spec.name}.${local}`, m]);
+    }
+    out.push(['quant_act_output', this.quant_act_output], ['quant_output', this.quant_output]);
+    return out;
+  }
+
+  module(name: string): QModule {
+    const hit = this.namedModules().find(([n]) => n === name);
+    if (!hit) throw new QModelError(`${this.className} has no module named ${name}`);
+    return hit[1];
+  }
+
+  activationQuantizers(): QuantAct[] {
+    return this.namedModules()
+      .map(([, m]) => m)
+      .filter((m): m is QuantAct => m instanceof QuantAct);
+  }
+
+  /** freeze_model: ranges stop updating, BN stays folded. */
+  freeze(): void {
+    for (const [, m] of this.namedModules()) m.fix();
+  }
+
+  unfreeze(): void {
+    for (const [, m] of this.namedModules()) m.unfix();
+  }
+
+  /** Forget every activation range, so the next forward initialises it (x_min = x_max = 0). */
+  resetActivationRanges(): void {
+    for (const a of this.activationQuantizers()) a.resetRange();
+  }
+
+  /**
+   * The exact integer path (HAWQ's forward, bit for bit): x is the float32 NCHW input. Ranges
+   * update while unfrozen, exactly as in HAWQ's train() or eval() forward.
+   */
+  forwardExact(x: Values, ctx: ExactContext = {}): ExactOutput {
+    const [, c, h, w] = x.shape;
+    if (x.shape.length !== 4 || c !== this.spec.inChannels) {
+      throw new QuantError(
+        `${this.className}: expected input [N, ${this.spec.inChannels}, H, W], got [${x.shape}]`,
+      );
+    }
+    if (h! < 193 || h! > 224 || w! < 193 || w! > 224) {
+      // any other size breaks the hard-coded 7x7 final pool (hawq-spec §5)
+      throw new QuantError(
+        `${this.className}: input ${h}x${w} must be 193..224 for the 7x7 final pool`,
+      );
+    }
+    const o = { tracer: ctx.tracer, arithmetic: ctx.arithmetic };
+    const q = this.quant_input.forwardExact(x, {}, o);
+    const stem = this.initConv.forwardExact(q.value, q.scale, ctx.conv);
+    const pooled = maxPool2d(stem.value.data, stem.value.shape, 3, 2, 1);
+    const a = this.quant_act_int32.forwardExact(
+      pooled,
+      { preActScalingFactor: q.scale, preWeightScalingFactor: stem.weightScale },
+      o,
+    );
+    let v = reluValues(a.value);
+    let s = a.scale;
+    for (const u of this.units) ({ value: v, scale: s } = u.forwardExact(v, s, ctx));
+    const p = this.final_pool.forwardExact(v, s, ctx.tracer);
+    const out = this.quant_act_output.forwardExact(p.value, { preActScalingFactor: p.scale }, o);
+    const flat: Values = {
+      shape: [out.value.shape[0]!, out.value.data.length / out.value.shape[0]!],
+      data: out.value.data,
+    };
+    const y = this.quant_output.forwardExact(flat, out.scale, ctx.tracer, ctx.conv);
+    const logitsScale = Float32Array.from(this.quant_output.fcScalingFactor, (f) =>
+      Math.fround(f * out.scale),
+    );
+    return { logits: y.value, logitsInt: y.outInt, logitsScale };
+  }
+
+  /** HAWQ's validate(): freeze, forward, unfreeze. */
+  evaluateExact(x: Values, ctx: ExactContext = {}): ExactOutput {
+    this.freeze();
+    try {
+      return this.forwardExact(x, ctx);
+    } finally {
+      this.unfreeze();
+    }
+  }
+
+  /** Calibration: unfrozen forwards over the batches in order (ranges init, then EMA). */
+  calibrateExact(batches: Iterable<Values>, ctx: ExactContext = {}): void {
+    this.unfreeze();
+    for (const b of batches) this.forwardExact(b, ctx);
+  }
+}

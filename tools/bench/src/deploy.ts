@@ -1,0 +1,347 @@
+// `pnpm bench deploy [--quick]`: integer inference on onnxruntime-node (2 intra-op threads) for
+// full-width ResNet18/ResNet50 at 224×224, batch 1/8/32 — the `exact` integer graph, the `fast`
+// int8 (QLinearConv) graph, a float ORT graph of the same architecture — against PyTorch CPU
+// (/usr/bin/python3, torch.set_num_threads(2)) in the same run. The models are synthetic HAWQ
+// uniform8 checkpoints (random weights, HAWQ-calibrated scales; @hawq-ts/deploy synthetic.ts).
+// Also measures how often HAWQ's float32 simulation of the accumulator, and the fast engine,
+// disagree with the exact integer graph on these full-size models and on the golden cases.
+// The three ORT models of one architecture are timed round-robin in one child process (the machine
+// is shared, so interleaving keeps the ratios fair); PyTorch runs in its own process.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  exportDequantizedFloatOnnx,
+  exportIntegerOnnx,
+  integerModelFromHawq,
+  OrtRunner,
+  RESNET18,
+  RESNET50,
+  runGoldenCaseOnOrt,
+  runOnnx,
+  syntheticHawqResNet,
+} from '@hawq-ts/deploy';
+
+const PYTHON = '/usr/bin/python3';
+const here = dirname(fileURLToPath(import.meta.url));
+const resultsFile = join(here, '..', 'results', 'deploy.json');
+const SIZE = 224;
+const THREADS = 2;
+
+interface Timing {
+  batch: number;
+  imagesPerSecond: number;
+  msPerBatch: number;
+  runs: number;
+}
+interface ConfigResult {
+  arch: string;
+  engine: string;
+  timings: Timing[];
+  /** Peak RSS of the measuring process (for ORT: one process holding the exact, fast and float sessions). */
+  peakRssMB: number;
+}
+
+function randomImages(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({ length: n * 3 * SIZE * SIZE }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return Math.fround((s / 2 ** 32 - 0.5) * 4);
+  });
+}
+
+/**
+ * Time several runners round-robin (one run of each in turn), so load from other processes on this
+ * shared machine hits every engine alike and the ratios stay meaningful; median per engine.
+ */
+async function timeInterleaved(
+  runners: Array<[string, OrtRunner]>,
+  batches: number[],
+  budgetMs: number,
+): Promise<Map<string, Timing[]>> {
+  const out = new Map<string, Timing[]>(runners.map(([n]) => [n, []]));
+  for (const b of batches) {
+    const x = randomImages(b, b);
+    const shape = [b, 3, SIZE, SIZE];
+    for (const [, r] of runners) await r.run(x, shape); // warm-up
+    const times = new Map<string, number[]>(runners.map(([n]) => [n, []]));
+    const t0 = performance.now();
+    for (let round = 0; round < 3 || (performance.now() - t0 < budgetMs && round < 15); round++) {
+      for (const [name, r] of runners) {
+        const t = performance.now();
+        await r.run(x, shape);
+        times.get(name)?.push(performance.now() - t);
+      }
+    }
+    for (const [name, ts] of times) {
+      ts.sort((p, q) => p - q);
+      const med = ts[Math.floor(ts.length / 2)] as number;
+      out
+        .get(name)
+        ?.push({
+          batch: b,
+          imagesPerSecond: round((b * 1000) / med, 1),
+          msPerBatch: round(med, 2),
+          runs: ts.length,
+        });
+    }
+  }
+  return out;
+}
+
+/** Child: time the given ONNX files (name=path) interleaved at every batch size; print JSON. */
+async function child(args: string[]): Promise<void> {
+  const [batchesArg, budget, ...models] = args as [string, string, ...string[]];
+  const batches = batchesArg.split(',').map(Number);
+  const runners: Array<[string, OrtRunner]> = [];
+  for (const m of models) {
+    const [name, file] = m.split('=') as [string, string];
+    runners.push([
+      name,
+      await OrtRunner.create(file, { intraOpThreads: THREADS, batchSize: Math.max(...batches) }),
+    ]);
+  }
+  const timings = await timeInterleaved(runners, batches, Number(budget) * runners.length);
+  for (const [, r] of runners) await r.dispose();
+  process.stdout.write(
+    JSON.stringify({
+      timings: Object.fromEntries(timings),
+      peakRssMB: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
+}
+
+function spawnJson<T>(cmd: string, argv: string[], input?: string): T {
+  const r = spawnSync(cmd, argv, {
+    encoding: 'utf8',
+    input,
+    maxBuffer: 1 << 26,
+    env: { ...process.env, OMP_NUM_THREADS: String(THREADS) },
+  });
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${argv.slice(0, 3).join(' ')} failed: ${r.stderr.slice(-2000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as T;
+}
+
+const TORCH_SCRIPT = `
+import json, resource, sys, time, torch, torch.nn as nn
+torch.set_num_threads(${THREADS}); torch.manual_seed(0)
+arch, batches, budget = sys.argv[1], [int(b) for b in sys.argv[2].split(',')], float(sys.argv[3]) / 1000
+def cbr(i, o, k, s, relu=True):
+    m = [nn.Conv2d(i, o, k, s, k // 2, bias=False), nn.BatchNorm2d(o)]
+    return nn.Sequential(*(m + [nn.ReLU(inplace=True)] if relu else m))
+class Unit(nn.Module):
+    def __init__(self, i, o, s, bottleneck):
+        super().__init__()
+        m = o // 4
+        self.body = nn.Sequential(cbr(i, m, 1, s), cbr(m, m, 3, 1), cbr(m, o, 1, 1, False)) if bottleneck else nn.Sequential(cbr(i, o, 3, s), cbr(o, o, 3, 1, False))
+        self.identity = cbr(i, o, 1, s, False) if (i != o or s != 1) else None
+        self.activ = nn.ReLU(inplace=True)
+    def forward(self, x):
+        return self.activ(self.body(x) + (self.identity(x) if self.identity is not None else x))
+bott = arch == 'resnet50'
+layers, chans = ([3, 4, 6, 3], [256, 512, 1024, 2048]) if bott else ([2, 2, 2, 2], [64, 128, 256, 512])
+mods, c = [cbr(3, 64, 7, 2), nn.MaxPool2d(3, 2, 1)], 64
+for si, (n, o) in enumerate(zip(layers, chans)):
+    for u in range(n):
+        mods.append(Unit(c, o, 2 if (u == 0 and si > 0) else 1, bott)); c = o
+model = nn.Sequential(*mods, nn.AvgPool2d(7, 1), nn.Flatten(), nn.Linear(c, 1000)).eval()
+out = []
+with torch.no_grad():
+    for b in batches:
+        x = torch.randn(b, 3, ${SIZE}, ${SIZE})
+        model(x); times = []; t0 = time.perf_counter()
+        while len(times) < 3 or (time.perf_counter() - t0 < budget and len(times) < 20):
+            t = time.perf_counter(); model(x); times.append(time.perf_counter() - t)
+        times.sort(); med = times[len(times) // 2]
+        out.append({'batch': b, 'imagesPerSecond': round(b / med, 1), 'msPerBatch': round(med * 1000, 2), 'runs': len(times)})
+print(json.dumps({'timings': out, 'peakRssMB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 'torch': torch.__version__}))
+`;
+
+function countDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
+  return n;
+}
+function argmaxDiff(a: ArrayLike<number>, b: ArrayLike<number>, k: number): number {
+  const am = (v: ArrayLike<number>, i: number) => {
+    let best = 0;
+    for (let c = 1; c < k; c++)
+      if ((v[i * k + c] as number) > (v[i * k + best] as number)) best = c;
+    return best;
+  };
+  let n = 0;
+  for (let i = 0; i < a.length / k; i++) if (am(a, i) !== am(b, i)) n++;
+  return n;
+}
+
+export async function run(args: string[]): Promise<void> {
+  if (args[0] === '--child') return child(args.slice(1));
+  const quick = args.includes('--quick');
+  const batches = quick ? [1, 8] : [1, 8, 32];
+  const budget = quick ? 600 : 2500;
+  const evalImages = quick ? 4 : 16;
+  const dir = mkdtempSync(join(tmpdir(), 'hawq-bench-deploy-'));
+  const started = Date.now();
+  const configs: ConfigResult[] = [];
+  const disagreement: Record<string, unknown>[] = [];
+  try {
+    for (const [arch, spec] of [
+      ['resnet18', RESNET18],
+      ['resnet50', RESNET50],
+    ] as const) {
+      let t = performance.now();
+      const syn = syntheticHawqResNet({ ...spec, bits: 8, inputSize: SIZE, seed: 1 });
+      const model = integerModelFromHawq(syn.stateDict, { arch, source: `synthetic ${arch}` });
+      console.error(
+        `${arch}: calibrated synthetic uniform8 model in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      );
+      const files: Record<string, string> = {};
+      const graphs: Record<string, Uint8Array> = {
+        exact: exportIntegerOnnx(model, { engine: 'exact' }),
+        fast: exportIntegerOnnx(model, { engine: 'fast' }),
+        float: exportDequantizedFloatOnnx(model),
+      };
+      for (const [engine, bytes] of Object.entries(graphs)) {
+        files[engine] = join(dir, `${arch}.${engine}.onnx`);
+        writeFileSync(files[engine] as string, bytes);
+      }
+      // Disagreement with the exact integer graph on random images.
+      t = performance.now();
+      const x = randomImages(evalImages, 99);
+      const shape = [evalImages, 3, SIZE, SIZE];
+      const ortOpts = { intraOpThreads: THREADS, batchSize: 8 };
+      const exact = (await runOnnx(graphs.exact as Uint8Array, x, shape, ortOpts)).outputs.get(
+        'logits_int',
+      ) as Int32Array;
+      const f32sim = (
+        await runOnnx(exportIntegerOnnx(model, { float32Accumulation: true }), x, shape, ortOpts)
+      ).outputs.get('logits_int') as Int32Array;
+      const fast = (await runOnnx(graphs.fast as Uint8Array, x, shape, ortOpts)).outputs.get(
+        'logits_int',
+      ) as Int32Array;
+      for (const [name, other] of [
+        ['float32-simulated accumulator (HAWQ/tfjs path)', f32sim],
+        ['fast engine (QLinearConv)', fast],
+      ] as const) {
+        const row = {
+          model: `${arch} synthetic uniform8 224²`,
+          path: name,
+          images: evalImages,
+          logitsIntDiffer: countDiff(exact, other),
+          logitsTotal: exact.length,
+          argmaxDiffer: argmaxDiff(exact, other, 1000),
+        };
+        disagreement.push(row);
+        console.error(
+          `${arch}: ${name}: ${row.logitsIntDiffer}/${row.logitsTotal} integer logits and ${row.argmaxDiffer}/${evalImages} argmax differ from exact`,
+        );
+      }
+      console.error(
+        `${arch}: disagreement runs took ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      );
+      const ort = spawnJson<{ timings: Record<string, Timing[]>; peakRssMB: number }>(
+        process.execPath,
+        [
+          fileURLToPath(import.meta.url).replace(/deploy\.js$/, 'cli.js'),
+          'deploy',
+          '--child',
+          batches.join(','),
+          String(budget),
+          ...Object.entries(files).map(([e, f]) => `${e}=${f}`),
+        ],
+      );
+      for (const [engine, timings] of Object.entries(ort.timings)) {
+        configs.push({ arch, engine: `ort-${engine}`, timings, peakRssMB: ort.peakRssMB });
+        console.error(
+          `${arch} ort-${engine}: ${timings.map((x) => `b${x.batch} ${x.imagesPerSecond} img/s`).join(', ')}`,
+        );
+      }
+      console.error(
+        `${arch} ORT process (all three sessions loaded): peak RSS ${ort.peakRssMB.toFixed(0)} MB`,
+      );
+      const py = spawnJson<Omit<ConfigResult, 'arch' | 'engine'> & { torch: string }>(PYTHON, [
+        '-c',
+        TORCH_SCRIPT,
+        arch,
+        batches.join(','),
+        String(budget),
+      ]);
+      configs.push({
+        arch,
+        engine: `pytorch-cpu-${py.torch}`,
+        timings: py.timings,
+        peakRssMB: py.peakRssMB,
+      });
+      console.error(
+        `${arch} pytorch: ${py.timings.map((x) => `b${x.batch} ${x.imagesPerSecond} img/s`).join(', ')}; peak RSS ${py.peakRssMB.toFixed(0)} MB`,
+      );
+    }
+    // Fast vs exact on the golden cases (when present).
+    const golden =
+      process.env.HAWQ_GOLDEN_DIR ?? join(here, '..', '..', '..', '..', 'shared', 'golden');
+    for (const c of ['a_resnet18_uniform8', 'b_resnet18_uniform4', 'c_resnet18_bops_0.5']) {
+      if (!existsSync(join(golden, c))) continue;
+      const r = await runGoldenCaseOnOrt(join(golden, c), { engine: 'fast' });
+      disagreement.push({
+        model: `golden ${c}`,
+        path: 'fast engine (QLinearConv) vs HAWQ',
+        images: 2,
+        logitsIntDiffer: r.logitsIntMismatches,
+        logitsIntMaxRelDelta: r.logitsIntMaxRelDelta,
+        logitsTotal: 20,
+        argmaxDiffer: r.argmaxMismatches,
+      });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const ips = (arch: string, engine: string, b: number) =>
+    configs
+      .find((c) => c.arch === arch && c.engine.startsWith(engine))
+      ?.timings.find((t) => t.batch === b)?.imagesPerSecond ?? Number.NaN;
+  const ratios = configs
+    .filter((c) => c.engine === 'ort-exact' || c.engine === 'ort-fast')
+    .flatMap((c) =>
+      c.timings.map((t) => ({
+        arch: c.arch,
+        engine: c.engine,
+        batch: t.batch,
+        speedUpOverOrtFloat: round(t.imagesPerSecond / ips(c.arch, 'ort-float', t.batch), 2),
+        speedUpOverPytorch: round(t.imagesPerSecond / ips(c.arch, 'pytorch', t.batch), 2),
+      })),
+    );
+  const out = {
+    command: `pnpm bench deploy ${args.join(' ')}`.trim(),
+    date: new Date().toISOString(),
+    machine: {
+      cpu: cpus()[0]?.model,
+      cores: cpus().length,
+      memoryGB: round(totalmem() / 2 ** 30, 1),
+      node: process.version,
+    },
+    settings: {
+      inputSize: SIZE,
+      ortIntraOpThreads: THREADS,
+      torchThreads: THREADS,
+      models: 'synthetic HAWQ uniform8 (random weights, HAWQ-calibrated scales), 1000 classes',
+    },
+    results: configs,
+    ratios,
+    disagreement,
+    totalSeconds: round((Date.now() - started) / 1000, 1),
+  };
+  mkdirSync(dirname(resultsFile), { recursive: true });
+  writeFileSync(resultsFile, `${JSON.stringify(out, null, 2)}\n`);
+  for (const r of ratios)
+    console.error(
+      `${r.arch} ${r.engine} b${r.batch}: ×${r.speedUpOverOrtFloat} vs ORT float, ×${r.speedUpOverPytorch} vs PyTorch`,
+    );
+  console.error(`wrote ${resultsFile} (${out.totalSeconds} s)`);
+}
+
+function round(x: number, d: number): number {
+  return Math.round(x * 10 ** d) / 10 ** d;
+}
