@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 log() { echo "[setup] $*" >&2; }
 
 # Debian packages: PyTorch (to check files we write and as the benchmark baseline),
-# Fashion-MNIST (real data for tests), curl (download benchmark baseline).
-APT_PKGS=(python3-torch dataset-fashion-mnist curl)
+# Fashion-MNIST (real data for tests), curl (download benchmark baseline),
+# PuLP + GLPK (the ILP benchmark baseline: HAWQ's own solver stack).
+APT_PKGS=(python3-torch dataset-fashion-mnist curl python3-pulp glpk-utils chromium)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -55,7 +55,7 @@ class BarReporter implements Reporter {
       this.speed = new Speed(event.offset);
       this.bar = new cliProgress.SingleBar(
         {
-          format: `${event.model} |{bar}| {percentage}% {done}/{size} {speed} ETA {eta}`,
+          format: `${event.model} |{bar}| {percentage}% {done}/{size} {speed} ETA {remaining}`,
           stream: process.stderr,
           hideCursor: true,
           clearOnComplete: false,
@@ -90,7 +90,7 @@ class BarReporter implements Reporter {
       done: formatBytes(bytes),
       size: total > 0 ? formatBytes(total) : '?',
       speed: `${formatBytes(rate)}/s`,
-      eta: total > 0 && rate > 0 ? formatDuration((total - bytes) / rate) : '?',
+      remaining: total > 0 && rate > 0 ? formatDuration((total - bytes) / rate) : '?',
     };
   }
 }

@@ -131,3 +131,35 @@ describe('PyTorch 1.13 CPU convolution order (fixture recorded with torch)', asy
     });
   }
 });
+
+describe('integer convolution mode', async () => {
+  const { convolveQuantized } = await import('../src/quant/index.js');
+  const { initBackend } = await import('../src/backend/index.js');
+  it('uses the tfjs kernel only when exact, and equals the float64 reference', async () => {
+    await initBackend({ backend: 'cpu', log: () => {} });
+    const s = Math.fround(0.05);
+    const xShape = [2, 3, 9, 9];
+    const x = Float32Array.from({ length: 2 * 3 * 81 }, (_, i) =>
+      Math.fround((((i * 31) % 255) - 127) * s),
+    );
+    const geom = { stride: [2, 2] as [number, number], padding: [1, 1] as [number, number] };
+    for (const scaleW of [1, 2 ** 10]) {
+      // the second weight set pushes the bound past 2^24 and must take the JS path
+      const w = Array.from({ length: 4 * 3 * 9 }, (_, i) => (((i * 7) % 15) - 7) * scaleW);
+      const bias = [5, -3, 0, 100];
+      const xInt = Array.from(x, (v) => Math.round(Math.fround(v / s)));
+      const ref = conv2dExact(xInt, xShape, w, [4, 3, 3, 3], bias, geom);
+      const got = convolveQuantized(
+        { shape: xShape, data: x },
+        s,
+        w,
+        [4, 3, 3, 3],
+        bias,
+        geom,
+        'integer',
+      );
+      expect(got.shape).toEqual(ref.shape);
+      expect(Array.from(got.data)).toEqual(Array.from(ref.data, Math.fround));
+    }
+  });
+});

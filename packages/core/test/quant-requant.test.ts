@@ -148,3 +148,39 @@ describe('fmaF32', async () => {
     expect(fmaF32(-3, b, 2 ** -149)).toBe(Math.max(r, neighbour));
   });
 });
+
+describe('fixedpointFn', async () => {
+  const {
+    fixedpointFn,
+    toIntegerGrid,
+    requantParams: params,
+    requantize: rq,
+  } = await import('../src/quant/index.js');
+  it('case 0: z / s_in / s_w rounded, dyadic rescale, clamp', () => {
+    const sIn = f32(0.02);
+    const sW = Float32Array.of(f32(0.5), f32(0.25));
+    const z = {
+      shape: [1, 2, 1, 2],
+      data: Float32Array.from([1, -2, 3, 400].map((v) => f32(v * f32(sIn * 0.5)))),
+    };
+    const r = fixedpointFn(z, 8, 'symmetric', f32(0.05), {
+      preActScalingFactor: sIn,
+      preWeightScalingFactor: sW,
+    });
+    const acc = toIntegerGrid(z, sIn, sW);
+    const manual = rq(acc, 2, 2, params(sIn, sW, f32(0.05)), -128, 127);
+    expect(r.fixedpointCase).toBe(0);
+    expect(Array.from(r.out)).toEqual(Array.from(manual.out));
+    expect(Math.max(...r.out)).toBeLessThanOrEqual(127);
+  });
+  it('case 1 needs the identity scales', () => {
+    const z = { shape: [1, 1, 1, 1], data: Float32Array.of(1) };
+    expect(() =>
+      fixedpointFn(z, 16, 'symmetric', 1, {
+        preActScalingFactor: 1,
+        preWeightScalingFactor: Float32Array.of(1),
+        identity: z,
+      }),
+    ).toThrow(/identityScalingFactor/);
+  });
+});

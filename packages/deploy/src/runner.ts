@@ -35,6 +35,7 @@ export class OrtRunner {
     const so: ort.InferenceSession.SessionOptions = {
       executionProviders: opts.executionProviders ?? ['cpu'],
       graphOptimizationLevel: 'all',
+      logSeverityLevel: 3, // errors only: ORT warns about symbolic output shapes it merges leniently
       ...(opts.intraOpThreads
         ? { intraOpNumThreads: opts.intraOpThreads, interOpNumThreads: 1 }
         : {}),

@@ -1,4 +1,4 @@
-import { RESNET_ARCHS, resnetBodyConvNames } from '@hawq-ts/core';
+import { RESNET_ARCHS, resnetBodyConvNames } from '@hawq-ts/core/config';
 import { UnknownArchError } from './errors.js';
 
 /** Architectures whose body convolutions the ILP can allocate bits to (HAWQ's Q_ResNets). */

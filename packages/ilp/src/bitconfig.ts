@@ -1,4 +1,4 @@
-import { type BitConfig, bitConfigFromConvBits } from '@hawq-ts/core';
+import { type BitConfig, bitConfigFromConvBits } from '@hawq-ts/core/config';
 import type { IlpSolution } from './solve.js';
 
 /** A scheme label for a solution's budgets, like HAWQ's: `bops_0.5`, `modelsize_0.25+latency_0.5`. */

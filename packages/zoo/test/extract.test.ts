@@ -1,9 +1,16 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { ArchiveExtractor, CorruptArchiveError, UnsafeArchiveEntryError, cacheRoot, importArchive, modelPaths } from '../src/index.js';
+import {
+  ArchiveExtractor,
+  CorruptArchiveError,
+  cacheRoot,
+  importArchive,
+  modelPaths,
+  UnsafeArchiveEntryError,
+} from '../src/index.js';
 import { sha256File } from '../src/verify.js';
 import { type Entry, tarGz } from './helpers.js';
 
@@ -36,7 +43,12 @@ describe('streaming extraction', () => {
     expect(result.root).toBe(join(dir, 'resnet18_uniform8'));
     expect(result.files).toEqual([
       { path: 'checkpoint.pth.tar', kind: 'hawq-checkpoint', bytes: 4, sha256: sha256('ckpt') },
-      { path: 'sub/quantized_checkpoint.pth.tar', kind: 'hawq-quantized-checkpoint', bytes: 1, sha256: sha256('q') },
+      {
+        path: 'sub/quantized_checkpoint.pth.tar',
+        kind: 'hawq-quantized-checkpoint',
+        bytes: 1,
+        sha256: sha256('q'),
+      },
     ]);
     expect(await readFile(join(result.root, 'checkpoint.pth.tar'), 'utf8')).toBe('ckpt');
   });
@@ -49,7 +61,14 @@ describe('streaming extraction', () => {
     ['hard link', [{ name: 'hard', type: 'link', linkname: 'checkpoint.pth.tar' }], /hard link/],
     ['device', [{ name: 'dev', type: 'character-device' }], /device file/],
     ['fifo', [{ name: 'pipe', type: 'fifo' }], /FIFO/],
-    ['duplicate', [{ name: 'a', content: '1' }, { name: 'a', content: '2' }], /appears twice/],
+    [
+      'duplicate',
+      [
+        { name: 'a', content: '1' },
+        { name: 'a', content: '2' },
+      ],
+      /appears twice/,
+    ],
     ['reserved name', [{ name: 'manifest.json', content: '{}' }], /zoo's own manifest.json/],
   ])('refuses %s and writes nothing outside', async (_label, entries, message) => {
     const archive = await tarGz([{ name: 'checkpoint.pth.tar', content: 'ok' }, ...entries]);
@@ -91,9 +110,15 @@ describe('importArchive', () => {
     const pcv = join(work, 'pcv.tar.gz');
     await writeFile(pcv, await tarGz([{ name: 'resnet18-0982-0126861b.pth', content: 'w' }]));
     const b = await importArchive('resnet18_baseline', pcv, { cacheDir });
-    expect(b.manifest.files[0]).toMatchObject({ path: 'resnet18-0982-0126861b.pth', kind: 'pytorchcv-weights' });
+    expect(b.manifest.files[0]).toMatchObject({
+      path: 'resnet18-0982-0126861b.pth',
+      kind: 'pytorchcv-weights',
+    });
     // Nothing but the two installs and the lock-free zoo folder is left.
-    expect((await readdir(join(cacheDir, 'zoo'))).sort()).toEqual(['resnet18_baseline', 'resnet18_bops0.5']);
+    expect((await readdir(join(cacheDir, 'zoo'))).sort()).toEqual([
+      'resnet18_baseline',
+      'resnet18_bops0.5',
+    ]);
   });
 });
 

@@ -1,7 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { attachmentFilename, defaultRetryPolicy, parseContentRange, parseRetryAfter } from '../src/index.js';
 import { isAttachment, parseUnsatisfiedRange } from '../src/download/content-range.js';
 import { backoffDelay } from '../src/download/retry.js';
+import {
+  attachmentFilename,
+  defaultRetryPolicy,
+  parseContentRange,
+  parseRetryAfter,
+} from '../src/index.js';
 
 describe('response headers', () => {
   test('Content-Range', () => {
@@ -21,9 +26,11 @@ describe('response headers', () => {
   });
 
   test('file name: filename* first, sanitised', () => {
-    expect(attachmentFilename(`attachment; filename="x.tar.gz"; filename*=UTF-8''r%C3%A9sum%C3%A9.tar.gz`)).toBe(
-      'résumé.tar.gz',
-    );
+    expect(
+      attachmentFilename(
+        `attachment; filename="x.tar.gz"; filename*=UTF-8''r%C3%A9sum%C3%A9.tar.gz`,
+      ),
+    ).toBe('résumé.tar.gz');
     expect(attachmentFilename('attachment; filename="a/b\\\\c.tar.gz"')).toBe('a_b_c.tar.gz');
     expect(attachmentFilename('attachment; filename=".."')).toBeUndefined();
   });

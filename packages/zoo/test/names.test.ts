@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { UnknownModelError, canonicalModelName, nearestModelNames, resolveModel } from '../src/index.js';
+import {
+  canonicalModelName,
+  nearestModelNames,
+  resolveModel,
+  UnknownModelError,
+} from '../src/index.js';
 
 describe('model names', () => {
   test.each([
@@ -25,7 +30,9 @@ describe('model names', () => {
     expect(error).toBeInstanceOf(UnknownModelError);
     const e = error as UnknownModelError;
     expect(e.suggestions[0]).toBe('resnet18_bops0.5');
-    expect(e.message).toMatch(/^unknown model 'resnet18_bop0\.5'; did you mean resnet18_bops0\.5, /);
+    expect(e.message).toMatch(
+      /^unknown model 'resnet18_bop0\.5'; did you mean resnet18_bops0\.5, /,
+    );
     expect(nearestModelNames('resnet34_uniform8', 1)).toEqual(['resnet18_uniform8']);
   });
 

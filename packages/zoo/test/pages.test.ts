@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { classifyPage } from '../src/index.js';
 import { CookieJar } from '../src/drive/cookies.js';
+import { classifyPage } from '../src/index.js';
 
 const ID = '1DbDXYdulvvb9YOG1fRSrCVPvry_Reu8z';
 const page = (body: string, over: Partial<Parameters<typeof classifyPage>[0]> = {}) =>
@@ -46,40 +46,70 @@ describe('Drive page classification', () => {
 
   test('legacy confirm link and downloadUrl JSON', () => {
     expect(
-      page(`<a id="uc-download-link" href="/uc?export=download&amp;confirm=hMP-&amp;id=${ID}">Download anyway</a>`, {
-        url: `https://docs.google.com/uc?export=download&id=${ID}`,
-      }),
-    ).toEqual({ kind: 'confirm', url: `https://docs.google.com/uc?export=download&confirm=hMP-&id=${ID}` });
+      page(
+        `<a id="uc-download-link" href="/uc?export=download&amp;confirm=hMP-&amp;id=${ID}">Download anyway</a>`,
+        {
+          url: `https://docs.google.com/uc?export=download&id=${ID}`,
+        },
+      ),
+    ).toEqual({
+      kind: 'confirm',
+      url: `https://docs.google.com/uc?export=download&confirm=hMP-&id=${ID}`,
+    });
     expect(
-      page(`<script>var x = {"downloadUrl":"https://doc-0s.example/x?e\\u003ddownload\\u0026id\\u003d${ID}"};</script>`),
+      page(
+        `<script>var x = {"downloadUrl":"https://doc-0s.example/x?e\\u003ddownload\\u0026id\\u003d${ID}"};</script>`,
+      ),
     ).toEqual({ kind: 'confirm', url: `https://doc-0s.example/x?e=download&id=${ID}` });
   });
 
   test('quota page: the subcaption text is reported, at 200 or 403', () => {
     const html =
       '<title>Google Drive - Quota exceeded</title><p class="uc-error-caption">Sorry, you can&#39;t view or download this file at this time.</p><p class="uc-error-subcaption">Too many users have viewed or downloaded this file recently.</p>';
-    expect(page(html)).toEqual({ kind: 'quota', message: 'Too many users have viewed or downloaded this file recently.' });
+    expect(page(html)).toEqual({
+      kind: 'quota',
+      message: 'Too many users have viewed or downloaded this file recently.',
+    });
     expect(page(html, { status: 403 }).kind).toBe('quota');
   });
 
   test('errors: not found, download disabled, sign-in, native doc, API JSON, unknown', () => {
-    expect(page('<p>Sorry, the file you have requested does not exist.</p>', { status: 404 }).kind).toBe('not-found');
-    expect(page('<title>Google Drive - Can&#39;t download file</title>', { status: 403 }).kind).toBe('download-disabled');
-    expect(page('<title>Sign in</title>', { url: 'https://accounts.google.com/v3/signin/identifier?x=1' }).kind).toBe(
-      'private',
-    );
-    expect(page('<title>Doc</title>', { url: `https://docs.google.com/document/d/${ID}/edit` }).kind).toBe(
-      'native-document',
-    );
+    expect(
+      page('<p>Sorry, the file you have requested does not exist.</p>', { status: 404 }).kind,
+    ).toBe('not-found');
+    expect(
+      page('<title>Google Drive - Can&#39;t download file</title>', { status: 403 }).kind,
+    ).toBe('download-disabled');
+    expect(
+      page('<title>Sign in</title>', {
+        url: 'https://accounts.google.com/v3/signin/identifier?x=1',
+      }).kind,
+    ).toBe('private');
+    expect(
+      page('<title>Doc</title>', { url: `https://docs.google.com/document/d/${ID}/edit` }).kind,
+    ).toBe('native-document');
     const json = (reason: string) =>
       page(JSON.stringify({ error: { errors: [{ domain: 'usageLimits', reason }], code: 403 } }), {
         status: 403,
         contentType: 'application/json; charset=UTF-8',
       });
-    expect(json('rateLimitExceeded')).toEqual({ kind: 'api-error', reason: 'rateLimitExceeded', retryable: true });
-    expect(json('downloadQuotaExceeded')).toEqual({ kind: 'api-error', reason: 'downloadQuotaExceeded', retryable: false });
-    const unknown = page('<html><head><title>Google Drive</title></head><body><p>Something else</p></body></html>');
-    expect(unknown).toEqual({ kind: 'unknown', excerpt: 'Google Drive: Google Drive Something else' });
+    expect(json('rateLimitExceeded')).toEqual({
+      kind: 'api-error',
+      reason: 'rateLimitExceeded',
+      retryable: true,
+    });
+    expect(json('downloadQuotaExceeded')).toEqual({
+      kind: 'api-error',
+      reason: 'downloadQuotaExceeded',
+      retryable: false,
+    });
+    const unknown = page(
+      '<html><head><title>Google Drive</title></head><body><p>Something else</p></body></html>',
+    );
+    expect(unknown).toEqual({
+      kind: 'unknown',
+      excerpt: 'Google Drive: Google Drive Something else',
+    });
   });
 });
 
@@ -89,7 +119,9 @@ describe('cookie jar (legacy protocol)', () => {
     jar.store('https://docs.google.com/uc?id=x', [
       'download_warning_1_x=TOK; Domain=.docs.google.com; Path=/uc; Secure; HttpOnly',
     ]);
-    expect(jar.header('https://docs.google.com/uc?export=download&confirm=TOK')).toBe('download_warning_1_x=TOK');
+    expect(jar.header('https://docs.google.com/uc?export=download&confirm=TOK')).toBe(
+      'download_warning_1_x=TOK',
+    );
     expect(jar.header('https://docs.google.com/other')).toBeUndefined();
     expect(jar.header('https://drive.usercontent.google.com/uc')).toBeUndefined();
     jar.store('http://127.0.0.1:9/uc', 'a=1; Path=/uc');

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ZOO_MODELS, findModelByFileId, isBaseline } from '../src/index.js';
+import { findModelByFileId, isBaseline, ZOO_MODELS } from '../src/index.js';
 
 describe('registry', () => {
   test('holds the 27 published models with unique names and Drive ids', () => {
@@ -23,7 +23,13 @@ describe('registry', () => {
       top1: 70.22,
     });
     const r50 = ZOO_MODELS.find((x) => x.name === 'resnet50_size0.25')!;
-    expect([r50.bitConfig, r50.sizeMB, r50.gbops, r50.speedUp, r50.top1]).toEqual(['modelsize_0.25', 16.0, 168, 3.66, 74.89]);
+    expect([r50.bitConfig, r50.sizeMB, r50.gbops, r50.speedUp, r50.top1]).toEqual([
+      'modelsize_0.25',
+      16.0,
+      168,
+      3.66,
+      74.89,
+    ]);
   });
 
   test('baselines have no bit config; the three big ones no speed-up', () => {
@@ -35,7 +41,9 @@ describe('registry', () => {
       'resnet101b_baseline',
       'inceptionv3_baseline',
     ]);
-    expect(ZOO_MODELS.filter((m) => m.speedUp === null).map((m) => m.name)).toEqual(baselines.slice(2));
+    expect(ZOO_MODELS.filter((m) => m.speedUp === null).map((m) => m.name)).toEqual(
+      baselines.slice(2),
+    );
     expect(findModelByFileId('1GPBBpi3wAko4wHWt8ZBOJj7RALW1_K1p')?.arch).toBe('resnet101b');
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { InvalidDriveUrlError, firstRequestUrl, parseDriveFileLink, parseDriveLink } from '../src/index.js';
+import {
+  firstRequestUrl,
+  InvalidDriveUrlError,
+  parseDriveFileLink,
+  parseDriveLink,
+} from '../src/index.js';
 
 const ID = '1DbDXYdulvvb9YOG1fRSrCVPvry_Reu8z';
 const OLD = '0B9P1L--7Wd2vU3VUVlFnbTgtS2c';
@@ -27,7 +32,9 @@ describe('Drive link parsing (gdrive-protocol §1)', () => {
   });
 
   test('keeps resourcekey', () => {
-    expect(parseDriveLink(`https://drive.google.com/file/d/${ID}/view?resourcekey=0-abcDEF`)).toEqual({
+    expect(
+      parseDriveLink(`https://drive.google.com/file/d/${ID}/view?resourcekey=0-abcDEF`),
+    ).toEqual({
       id: ID,
       kind: 'file',
       resourceKey: '0-abcDEF',
@@ -36,11 +43,21 @@ describe('Drive link parsing (gdrive-protocol §1)', () => {
 
   test('recognises native documents and folders, and refuses them as files', () => {
     expect(parseDriveLink(`https://docs.google.com/document/d/${ID}/edit`).kind).toBe('document');
-    expect(parseDriveLink(`https://docs.google.com/spreadsheets/u/1/d/${ID}/htmlview`).kind).toBe('spreadsheets');
-    expect(parseDriveLink(`https://docs.google.com/presentation/d/${ID}/view`).kind).toBe('presentation');
-    expect(parseDriveLink(`https://drive.google.com/drive/folders/${ID}?usp=sharing`).kind).toBe('folder');
-    expect(() => parseDriveFileLink(`https://drive.google.com/drive/folders/${ID}`)).toThrow(/Drive folder/);
-    expect(() => parseDriveFileLink(`https://docs.google.com/document/d/${ID}/edit`)).toThrow(/Docs document/);
+    expect(parseDriveLink(`https://docs.google.com/spreadsheets/u/1/d/${ID}/htmlview`).kind).toBe(
+      'spreadsheets',
+    );
+    expect(parseDriveLink(`https://docs.google.com/presentation/d/${ID}/view`).kind).toBe(
+      'presentation',
+    );
+    expect(parseDriveLink(`https://drive.google.com/drive/folders/${ID}?usp=sharing`).kind).toBe(
+      'folder',
+    );
+    expect(() => parseDriveFileLink(`https://drive.google.com/drive/folders/${ID}`)).toThrow(
+      /Drive folder/,
+    );
+    expect(() => parseDriveFileLink(`https://docs.google.com/document/d/${ID}/edit`)).toThrow(
+      /Docs document/,
+    );
   });
 
   test.each([
@@ -55,7 +72,9 @@ describe('Drive link parsing (gdrive-protocol §1)', () => {
 
   test('the first request honours a replacement origin, path prefix included', () => {
     const link = { id: ID, kind: 'file' as const, resourceKey: '0-k' };
-    expect(firstRequestUrl(link)).toBe(`https://drive.google.com/uc?export=download&id=${ID}&resourcekey=0-k`);
+    expect(firstRequestUrl(link)).toBe(
+      `https://drive.google.com/uc?export=download&id=${ID}&resourcekey=0-k`,
+    );
     expect(firstRequestUrl(link, 'http://127.0.0.1:9/mirror')).toBe(
       `http://127.0.0.1:9/mirror/uc?export=download&id=${ID}&resourcekey=0-k`,
     );

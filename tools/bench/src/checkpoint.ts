@@ -16,8 +16,12 @@ const resultsFile = join(here, '..', 'results', 'checkpoint.json');
 
 interface Measurement {
   name: string;
+  /** wall-clock time of each load */
   runsMs: number[];
   medianMs: number;
+  /** CPU time (user + system, all threads) of each load: less sensitive to a busy machine */
+  cpuMs: number[];
+  medianCpuMs: number;
   peakRssMB: number;
 }
 
@@ -46,22 +50,25 @@ export async function run(args: string[]): Promise<void> {
       'crc',
     ]);
     const torchWarm = pythonLoad('torch.load (PyTorch 1.13, CPU), warm', file, repeats, true);
-    const cold = combine(
-      'hawq-ts loadTorch, cold (fresh process per load)',
-      Array.from({ length: repeats }, () => node('', ['load', file, '1', 'nocrc'])),
-    );
-    const torchCold = combine(
-      'torch.load, cold (fresh process per load)',
-      Array.from({ length: repeats }, () => pythonLoad('', file, 1, false)),
-    );
+    // cold runs alternate between the two sides so drifting machine load hits both alike
+    const coldOurs: Measurement[] = [];
+    const coldTorch: Measurement[] = [];
+    for (let i = 0; i < repeats; i++) {
+      coldOurs.push(node('', ['load', file, '1', 'nocrc']));
+      coldTorch.push(pythonLoad('', file, 1, false));
+    }
+    const cold = combine('hawq-ts loadTorch, cold (fresh process per load)', coldOurs);
+    const torchCold = combine('torch.load, cold (fresh process per load)', coldTorch);
     const results = [warm, warmCrc, torchWarm, cold, torchCold];
     for (const r of results) {
       console.error(
-        `${r.name.padEnd(50)} median ${r.medianMs.toFixed(1).padStart(7)} ms  peak RSS ${r.peakRssMB.toFixed(0)} MB`,
+        `${r.name.padEnd(50)} median ${r.medianMs.toFixed(1).padStart(7)} ms (CPU ${r.medianCpuMs.toFixed(1).padStart(6)} ms)  peak RSS ${r.peakRssMB.toFixed(0)} MB`,
       );
     }
     const ratioWarm = round(warm.medianMs / torchWarm.medianMs, 3);
     const ratioCold = round(cold.medianMs / torchCold.medianMs, 3);
+    const cpuRatioWarm = round(warm.medianCpuMs / torchWarm.medianCpuMs, 3);
+    const cpuRatioCold = round(cold.medianCpuMs / torchCold.medianCpuMs, 3);
     const fileMB = bytes / 1e6;
     const rssBudgetMB = fileMB + 50;
     const out = {
@@ -79,6 +86,7 @@ export async function run(args: string[]): Promise<void> {
       fileBytes: bytes,
       results,
       ratioToTorchLoad: { warm: ratioWarm, cold: ratioCold },
+      cpuTimeRatioToTorchLoad: { warm: cpuRatioWarm, cold: cpuRatioCold },
       goals: {
         loadTimeRatioCold: { goal: '<= 1.0', value: ratioCold, met: ratioCold <= 1.0 },
         loadTimeRatioWarm: { goal: '<= 1.0', value: ratioWarm, met: ratioWarm <= 1.0 },
@@ -92,7 +100,7 @@ export async function run(args: string[]): Promise<void> {
     mkdirSync(dirname(resultsFile), { recursive: true });
     writeFileSync(resultsFile, `${JSON.stringify(out, null, 2)}\n`);
     console.error(
-      `ratio to torch.load: cold ${ratioCold}, warm ${ratioWarm}; wrote ${resultsFile}`,
+      `ratio to torch.load: cold ${ratioCold}, warm ${ratioWarm} (CPU time: cold ${cpuRatioCold}, warm ${cpuRatioWarm}); wrote ${resultsFile}`,
     );
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });
@@ -105,12 +113,16 @@ async function child(args: string[]): Promise<void> {
   if (cmd !== 'load' || !file) throw new Error('usage: --child load FILE N crc|nocrc');
   const opts = { verifyCrc: crc === 'crc' };
   const gc = (globalThis as { gc?: () => void }).gc;
+  const cpuMs: number[] = [];
   const once = async (): Promise<number> => {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const value: PyValue = await loadTorch(file, opts);
     let elements = 0;
     for (const t of stateDictOf(value).values()) elements += t.data.length;
     const ms = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    cpuMs.push((c.user + c.system) / 1000);
     if (elements < 25_000_000) throw new Error(`only ${elements} elements loaded`);
     return ms;
   };
@@ -118,6 +130,7 @@ async function child(args: string[]): Promise<void> {
   // A single-load run measures the RSS of exactly one load, so it skips the warm-up.
   if (count > 1) {
     await once();
+    cpuMs.pop();
     gc?.();
   }
   const runsMs: number[] = [];
@@ -125,47 +138,49 @@ async function child(args: string[]): Promise<void> {
     runsMs.push(await once());
     gc?.(); // drop the previous file buffer before the next load, as torch's refcounting does
   }
-  process.stdout.write(`${JSON.stringify({ runsMs, maxRssKB: process.resourceUsage().maxRSS })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ runsMs, cpuMs, maxRssKB: process.resourceUsage().maxRSS })}\n`,
+  );
 }
 
 function node(name: string, childArgs: string[]): Measurement {
   const cli = join(here, 'cli.js');
-  const r = spawnSync(
-    process.execPath,
-    ['--expose-gc', cli, 'checkpoint', '--child', ...childArgs],
-    {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-    },
-  );
+  const args = ['--expose-gc', cli, 'checkpoint', '--child', ...childArgs];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`${name} failed:\n${r.stderr}`);
-  const { runsMs, maxRssKB } = JSON.parse(r.stdout) as { runsMs: number[]; maxRssKB: number };
-  return {
-    name,
-    runsMs: runsMs.map((x) => round(x, 1)),
-    medianMs: round(median(runsMs), 1),
-    peakRssMB: round(maxRssKB / 1024, 1),
-  };
+  return measurement(name, r.stdout);
 }
 
 function pythonLoad(name: string, file: string, repeats: number, warmUp: boolean): Measurement {
-  const out = python(TORCH_LOAD, [file, String(repeats), warmUp ? 'warm' : 'cold']);
-  const { runsMs, maxRssKB } = JSON.parse(out) as { runsMs: number[]; maxRssKB: number };
+  return measurement(name, python(TORCH_LOAD, [file, String(repeats), warmUp ? 'warm' : 'cold']));
+}
+
+function measurement(name: string, json: string): Measurement {
+  const { runsMs, cpuMs, maxRssKB } = JSON.parse(json) as {
+    runsMs: number[];
+    cpuMs: number[];
+    maxRssKB: number;
+  };
   return {
     name,
     runsMs: runsMs.map((x) => round(x, 1)),
     medianMs: round(median(runsMs), 1),
+    cpuMs: cpuMs.map((x) => round(x, 1)),
+    medianCpuMs: round(median(cpuMs), 1),
     peakRssMB: round(maxRssKB / 1024, 1),
   };
 }
 
-/** One measurement from several single-load processes: all runs, their median, the largest RSS. */
+/** One measurement from several single-load processes: all runs, their medians, the largest RSS. */
 function combine(name: string, parts: Measurement[]): Measurement {
   const runsMs = parts.flatMap((p) => p.runsMs);
+  const cpuMs = parts.flatMap((p) => p.cpuMs);
   return {
     name,
     runsMs,
     medianMs: round(median(runsMs), 1),
+    cpuMs,
+    medianCpuMs: round(median(cpuMs), 1),
     peakRssMB: Math.max(...parts.map((p) => p.peakRssMB)),
   };
 }
@@ -200,17 +215,21 @@ torch.save(sd, sys.argv[1])
 const TORCH_LOAD = `
 import json, resource, sys, time, torch
 file, n, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+cpu = []
 def once():
+    c0 = time.process_time()
     t0 = time.perf_counter()
     sd = torch.load(file)
     elements = sum(t.numel() for t in sd.values())
     ms = (time.perf_counter() - t0) * 1000
+    cpu.append((time.process_time() - c0) * 1000)
     assert elements > 25_000_000
     return ms
 if mode == "warm":
     once()
+    cpu.pop()
 runs = [once() for _ in range(n)]
-print(json.dumps({"runsMs": runs, "maxRssKB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+print(json.dumps({"runsMs": runs, "cpuMs": cpu, "maxRssKB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 `;
 
 /** pytorchcv resnet50: state_dict keys and shapes, in state_dict order (320 entries). */

@@ -31,6 +31,7 @@ export async function run(args: string[]): Promise<void> {
   const images = Number(flag(args, '--images') ?? 400);
   const batchSize = Number(flag(args, '--batch-size') ?? 32);
   const repeats = Number(flag(args, '--repeats') ?? 2);
+  const loadAtStart = loadavg()[0]!;
   const root = mkdtempSync(join(tmpdir(), 'hawq-bench-data-'));
   try {
     console.error(`generating ${images} 500x375 JPEGs (q90) in ${root}`);
@@ -64,7 +65,7 @@ export async function run(args: string[]): Promise<void> {
         memoryGB: round(totalmem() / 2 ** 30, 1),
         node: process.version,
         // Other jobs share this machine; a high load lowers every figure of the run alike.
-        loadAverage1m: round(loadavg()[0]!, 2),
+        loadAverage1m: { start: round(loadAtStart, 2), end: round(loadavg()[0]!, 2) },
       },
       workload: `${images} synthetic 500x375 JPEGs (q90, 4:2:0) → Resize(256) → CenterCrop(224) → ToTensor → Normalize, batches of ${batchSize}`,
       baseline: baseline.description,

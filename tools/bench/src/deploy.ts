@@ -78,14 +78,12 @@ async function timeInterleaved(
     for (const [name, ts] of times) {
       ts.sort((p, q) => p - q);
       const med = ts[Math.floor(ts.length / 2)] as number;
-      out
-        .get(name)
-        ?.push({
-          batch: b,
-          imagesPerSecond: round((b * 1000) / med, 1),
-          msPerBatch: round(med, 2),
-          runs: ts.length,
-        });
+      out.get(name)?.push({
+        batch: b,
+        imagesPerSecond: round((b * 1000) / med, 1),
+        msPerBatch: round(med, 2),
+        runs: ts.length,
+      });
     }
   }
   return out;

@@ -1,6 +1,7 @@
 // `pnpm bench download [--sizes 50,200] [--runs 3]`: zoo fetch (download + sha256 + gunzip +
 // untar + per-file sha256 + manifest) of a random-content .tar.gz from the loopback fake Drive,
-// against `curl -s -o /dev/null` of the same final URL in the same run, interleaved. Reports the
+// against `curl -s -o /dev/null` of the same final URL in the same run, interleaved (and, for
+// scale, against curl + sha256sum + tar doing the same work as the fetch). Reports the
 // median throughput ratio (goal ≥ 0.9) and the fetch process's peak RSS (goal < 150 MB, flat in
 // archive size). Each fetch runs in its own child process, timed inside it (Node's start-up is
 // not counted; curl's ~10 ms is), and reports its own getrusage maxRSS.
@@ -51,15 +52,19 @@ export async function run(args: string[]): Promise<void> {
       });
       const url = drive.fileUrl(resolveModel(MODEL).fileId);
       const curl: Run[] = [];
+      const sameWork: Run[] = [];
       const ours: Run[] = [];
       try {
         for (let i = 0; i < runs; i++) {
           curl.push(await timeCurl(url, bytes));
+          sameWork.push(
+            await timeShell(sameWorkScript(url, join(work, `shell-${sizeMB}-${i}`)), bytes),
+          );
           const cacheDir = join(work, `cache-${sizeMB}-${i}`);
           ours.push(await timeFetch(drive.url, cacheDir, bytes));
           rmSync(cacheDir, { recursive: true, force: true });
           console.error(
-            `  run ${i + 1}: curl ${curl.at(-1)!.mbPerS.toFixed(0)} MB/s, zoo fetch ${ours.at(-1)!.mbPerS.toFixed(0)} MB/s, ` +
+            `  run ${i + 1}: curl ${curl.at(-1)!.mbPerS.toFixed(0)} MB/s, curl+sha256sum+tar ${sameWork.at(-1)!.mbPerS.toFixed(0)} MB/s, zoo fetch ${ours.at(-1)!.mbPerS.toFixed(0)} MB/s, ` +
               `peak RSS ${ours.at(-1)!.peakRssMB!.toFixed(0)} MB`,
           );
         }
@@ -68,16 +73,19 @@ export async function run(args: string[]): Promise<void> {
         rmSync(file, { force: true });
       }
       const curlMedian = median(curl.map((r) => r.mbPerS));
+      const sameWorkMedian = median(sameWork.map((r) => r.mbPerS));
       const oursMedian = median(ours.map((r) => r.mbPerS));
       results.push({
         archiveMB: bytes / MB,
         curl: { runs: curl, medianMBps: curlMedian },
+        curlSha256sumTar: { runs: sameWork, medianMBps: sameWorkMedian },
         zooFetch: {
           runs: ours,
           medianMBps: oursMedian,
           peakRssMB: Math.max(...ours.map((r) => r.peakRssMB!)),
         },
         throughputRatio: oursMedian / curlMedian,
+        throughputRatioSameWork: oursMedian / sameWorkMedian,
       });
     }
   } finally {
@@ -101,7 +109,8 @@ export async function run(args: string[]): Promise<void> {
   for (const r of results) {
     console.log(
       `${r.archiveMB.toFixed(0)} MB: zoo fetch ${r.zooFetch.medianMBps.toFixed(0)} MB/s vs curl ${r.curl.medianMBps.toFixed(0)} MB/s ` +
-        `→ ratio ${r.throughputRatio.toFixed(2)}; peak RSS ${r.zooFetch.peakRssMB.toFixed(0)} MB`,
+        `→ ratio ${r.throughputRatio.toFixed(2)} (vs curl+sha256sum+tar ${r.curlSha256sumTar.medianMBps.toFixed(0)} MB/s: ` +
+        `${r.throughputRatioSameWork.toFixed(2)}); peak RSS ${r.zooFetch.peakRssMB.toFixed(0)} MB`,
     );
   }
   console.error(`wrote ${resultsFile}`);
@@ -116,21 +125,41 @@ async function makeArchive(file: string, size: number): Promise<void> {
   for (let left = size; left > 0; ) {
     const piece = block.subarray(0, Math.min(block.length, left));
     left -= piece.length;
-    if (!entry.write(piece)) await new Promise<void>((resolve) => entry.once('drain', () => resolve()));
+    if (!entry.write(piece))
+      await new Promise<void>((resolve) => entry.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve) => entry.end(() => resolve()));
   pack.finalize();
   await done;
 }
 
+/**
+ * The same work done by standard tools, one after the other: download to a file, sha256 it,
+ * extract it, sha256 the extracted files (what the zoo does in one streaming pass).
+ */
+function sameWorkScript(url: string, dir: string): string {
+  return (
+    `set -e; mkdir -p '${dir}/x'; curl -s -o '${dir}/a.tar.gz' '${url}'; sha256sum '${dir}/a.tar.gz' >/dev/null; ` +
+    `tar xzf '${dir}/a.tar.gz' -C '${dir}/x'; find '${dir}/x' -type f -exec sha256sum {} + >/dev/null; rm -rf '${dir}'`
+  );
+}
+
 function timeCurl(url: string, bytes: number): Promise<Run> {
+  return timeCommand('curl', ['-s', '-o', '/dev/null', url], bytes);
+}
+
+function timeShell(script: string, bytes: number): Promise<Run> {
+  return timeCommand('sh', ['-c', script], bytes);
+}
+
+function timeCommand(cmd: string, argv: string[], bytes: number): Promise<Run> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const p = spawn('curl', ['-s', '-o', '/dev/null', url], { stdio: 'inherit' });
+    const p = spawn(cmd, argv, { stdio: 'inherit' });
     p.on('error', reject);
     p.on('exit', (code) => {
       const ms = performance.now() - t0;
-      if (code !== 0) reject(new Error(`curl exited ${code}`));
+      if (code !== 0) reject(new Error(`${cmd} exited ${code}`));
       else resolve({ ms, mbPerS: bytes / MB / (ms / 1000) });
     });
   });

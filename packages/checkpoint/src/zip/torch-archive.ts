@@ -5,7 +5,7 @@ import { defaultCopyBudget, type LoadOptions } from '../options.js';
 import { type Arg, describeArg, PyGlobal } from '../pickle/globals.js';
 import { unpickle } from '../pickle/vm.js';
 import { PyTuple, type PyValue } from '../pyvalue.js';
-import type { ByteSource } from '../source.js';
+import { type ByteSource, FileSource } from '../source.js';
 import { CopyBudget, TorchStorage } from '../storage.js';
 import { readEntry, readZipDirectory, type ZipEntry } from './read.js';
 
@@ -24,6 +24,7 @@ export function loadZipCheckpoint(
   if (!pkl)
     throw new FormatError('zip archive has no data.pkl, so it is not a torch.save checkpoint');
   const prefix = pkl.name.slice(0, -'data.pkl'.length);
+  if (src instanceof FileSource) src.plan(recordSpans(entries, src.size));
   // torch.load checks no CRC at all; we always check the small records (data.pkl, version), so a
   // corrupt pickle is reported as such, and the storages only on request (it costs ~1 s/GB).
   const verifyStorages = opts?.verifyCrc ?? false;
@@ -129,4 +130,16 @@ export function sameStorage(known: TorchStorage, dtype: DType, numel: number): T
     );
   }
   return known;
+}
+
+/**
+ * Each entry's span in the file: from its local header to the next entry's (or the end), which
+ * covers header, data and descriptor whatever the local extra field holds.
+ */
+function recordSpans(
+  entries: Map<string, ZipEntry>,
+  size: number,
+): { start: number; end: number }[] {
+  const starts = [...entries.values()].map((e) => e.localHeader).sort((a, b) => a - b);
+  return starts.map((start, i) => ({ start, end: Math.min(starts[i + 1] ?? size, size) }));
 }

@@ -3,6 +3,7 @@ export * from './bn-fold.js';
 export * from './conv-arith.js';
 export * from './errors.js';
 export * from './fake-quant.js';
+export * from './fixedpoint.js';
 export * from './float32.js';
 export * from './fma.js';
 export * from './frexp.js';

@@ -2,17 +2,13 @@
 // The exact path (`forwardExact`) reproduces HAWQ's float32 elementwise steps and the
 // float64 dyadic requantization bit for bit; the tfjs path lives in fake-quant.ts.
 import { QuantError } from './errors.js';
+import { type FixedpointResult, fixedpointFn } from './fixedpoint.js';
 import { clamp, f32, roundHalfEven } from './float32.js';
 import { clampBounds } from './quantize.js';
-import {
-  type RequantArithmetic,
-  type RequantParams,
-  requantize,
-  requantParams,
-} from './requant.js';
+import type { RequantArithmetic } from './requant.js';
 import { activationScale, checkBits, percentileMinMax, type QuantMode } from './scales.js';
 import type { ActTrace, Tracer } from './trace.js';
-import { channelLayout, channelScale, checkValues, type Values } from './values.js';
+import { checkValues, type Values } from './values.js';
 
 export interface QuantActOptions {
   activationBit?: number;
@@ -168,62 +164,45 @@ export class QuantAct {
       return { value: x, scale: 1, outInt: Float64Array.from(x.data) };
     }
     const s = this.updateScale();
-    const [lo, hi] = this.bounds();
-    const { channels, inner } = channelLayout(x.shape);
     const arithmetic = opts.arithmetic ?? 'float64';
-    const requant: RequantParams[] = [];
     let fixedpointCase: ActTrace['fixedpointCase'] = null;
     let outInt: Float64Array;
-    let accInt: Float64Array | undefined;
-    let accIdentityInt: Float64Array | undefined;
-    let accBodyInt: Float64Array | undefined;
-    let unsafeProducts = 0;
+    let fp: FixedpointResult | undefined;
     const pre = inputs.preActScalingFactor;
     if (pre === undefined || this.fixedPointQuantization) {
+      // network input, or fixed-point mode: quantize the dequantized value directly
+      const [lo, hi] = this.bounds();
       const r = f32(1 / s);
       outInt = new Float64Array(x.data.length);
-      for (let i = 0; i < outInt.length; i++) {
-        const v = roundHalfEven(f32(r * x.data[i]!));
-        outInt[i] = clamp(v, lo, hi);
-      }
-    } else if (inputs.identity === undefined) {
-      fixedpointCase = 0;
-      const sW = inputs.preWeightScalingFactor ?? Float32Array.of(this.preWeightScalingFactor);
-      accInt = toInt(x.data, channels, inner, pre, sW);
-      const p = requantParams(pre, sW, s);
-      requant.push(p);
-      const r = requantize(accInt, channels, inner, p, lo, hi, arithmetic);
-      outInt = r.out;
-      unsafeProducts = r.unsafeProducts;
+      for (let i = 0; i < outInt.length; i++)
+        outInt[i] = clamp(roundHalfEven(f32(r * x.data[i]!)), lo, hi);
     } else {
-      fixedpointCase = 1;
-      const id = inputs.identity;
-      checkValues(id, `${this.name} identity`);
-      if (id.data.length !== x.data.length) {
-        throw new QuantError(
-          `${this.name}: identity shape [${id.shape}] differs from [${x.shape}]`,
-        );
-      }
-      const idScale = inputs.identityScalingFactor;
-      if (idScale === undefined) {
+      if (inputs.identity && inputs.identityScalingFactor === undefined) {
         throw new QuantError(`${this.name}: residual requantization needs identityScalingFactor`);
       }
-      const idW =
-        inputs.identityWeightScalingFactor ?? Float32Array.of(this.identityWeightScalingFactor);
-      accIdentityInt = toInt(id.data, channels, inner, idScale, idW);
-      const p1 = requantParams(idScale, idW, s);
-      const r1 = requantize(accIdentityInt, channels, inner, p1, -Infinity, Infinity, arithmetic);
-      const body = new Float32Array(x.data.length);
-      for (let i = 0; i < body.length; i++) body[i] = f32(x.data[i]! - id.data[i]!);
-      const sW = inputs.preWeightScalingFactor ?? Float32Array.of(this.preWeightScalingFactor);
-      accBodyInt = toInt(body, channels, inner, pre, sW);
-      const p2 = requantParams(pre, sW, s);
-      const r2 = requantize(accBodyInt, channels, inner, p2, -Infinity, Infinity, arithmetic);
-      requant.push(p1, p2);
-      // HAWQ does not clamp the residual sum (hawq-spec §9.2); the float32 cast is exact here
-      outInt = new Float64Array(x.data.length);
-      for (let i = 0; i < outInt.length; i++) outInt[i] = f32(r1.out[i]! + r2.out[i]!);
-      unsafeProducts = r1.unsafeProducts + r2.unsafeProducts;
+      fp = fixedpointFn(
+        x,
+        this.activationBit,
+        this.quantMode,
+        s,
+        {
+          preActScalingFactor: pre,
+          preWeightScalingFactor:
+            inputs.preWeightScalingFactor ?? Float32Array.of(this.preWeightScalingFactor),
+          ...(inputs.identity
+            ? {
+                identity: inputs.identity,
+                identityScalingFactor: inputs.identityScalingFactor!,
+                identityWeightScalingFactor:
+                  inputs.identityWeightScalingFactor ??
+                  Float32Array.of(this.identityWeightScalingFactor),
+              }
+            : {}),
+        },
+        arithmetic,
+      );
+      outInt = fp.out;
+      fixedpointCase = fp.fixedpointCase;
     }
     const value = new Float32Array(outInt.length);
     for (let i = 0; i < value.length; i++) value[i] = f32(outInt[i]! * s);
@@ -238,29 +217,12 @@ export class QuantAct {
       ...(batch ? { batchMin: batch[0], batchMax: batch[1] } : {}),
       shape: [...x.shape],
       outInt,
-      ...(accInt ? { accInt } : {}),
-      ...(accIdentityInt ? { accIdentityInt } : {}),
-      ...(accBodyInt ? { accBodyInt } : {}),
-      requant,
-      unsafeProducts,
+      ...(fp?.accInt ? { accInt: fp.accInt } : {}),
+      ...(fp?.accIdentityInt ? { accIdentityInt: fp.accIdentityInt } : {}),
+      ...(fp?.accBodyInt ? { accBodyInt: fp.accBodyInt } : {}),
+      requant: fp?.requant ?? [],
+      unsafeProducts: fp?.unsafeProducts ?? 0,
     });
     return { value: { shape: [...x.shape], data: value }, scale: s, outInt };
   }
-}
-
-/** z_int = round(z / s_act / s_w[c]) with two float32 divisions, as fixedpoint_fn does. */
-function toInt(
-  z: Float32Array,
-  channels: number,
-  inner: number,
-  sAct: number,
-  sW: Float32Array,
-): Float64Array {
-  const out = new Float64Array(z.length);
-  const a = f32(sAct);
-  for (let i = 0; i < z.length; i++) {
-    const c = Math.floor(i / inner) % channels;
-    out[i] = roundHalfEven(f32(f32(z[i]! / a) / channelScale(sW, c)));
-  }
-  return out;
 }

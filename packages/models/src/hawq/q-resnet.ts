@@ -101,18 +101,7 @@ export class QResNet {
    * update while unfrozen, exactly as in HAWQ's train() or eval() forward.
    */
   forwardExact(x: Values, ctx: ExactContext = {}): ExactOutput {
-    const [, c, h, w] = x.shape;
-    if (x.shape.length !== 4 || c !== this.spec.inChannels) {
-      throw new QuantError(
-        `${this.className}: expected input [N, ${this.spec.inChannels}, H, W], got [${x.shape}]`,
-      );
-    }
-    if (h! < 193 || h! > 224 || w! < 193 || w! > 224) {
-      // any other size breaks the hard-coded 7x7 final pool (hawq-spec §5)
-      throw new QuantError(
-        `${this.className}: input ${h}x${w} must be 193..224 for the 7x7 final pool`,
-      );
-    }
+    this.checkInputShape(x.shape);
     const o = { tracer: ctx.tracer, arithmetic: ctx.arithmetic };
     const q = this.quant_input.forwardExact(x, {}, o);
     const stem = this.initConv.forwardExact(q.value, q.scale, ctx.conv);
@@ -136,6 +125,22 @@ export class QResNet {
       Math.fround(f * out.scale),
     );
     return { logits: y.value, logitsInt: y.outInt, logitsScale };
+  }
+
+  /** NCHW with the model's input channels and H, W in 193..224 (the 7x7 final pool). */
+  checkInputShape(shape: readonly number[]): void {
+    const [, c, h, w] = shape;
+    if (shape.length !== 4 || c !== this.spec.inChannels) {
+      throw new QuantError(
+        `${this.className}: expected input [N, ${this.spec.inChannels}, H, W], got [${shape}]`,
+      );
+    }
+    if (h! < 193 || h! > 224 || w! < 193 || w! > 224) {
+      // any other size breaks the hard-coded 7x7 final pool (hawq-spec §5)
+      throw new QuantError(
+        `${this.className}: input ${h}x${w} must be 193..224 for the 7x7 final pool`,
+      );
+    }
   }
 
   /** HAWQ's validate(): freeze, forward, unfreeze. */

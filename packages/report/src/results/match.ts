@@ -1,0 +1,45 @@
+import { normalizeScheme } from '@hawq-ts/core';
+import { findModel, ZOO_MODELS, type ZooModel } from '@hawq-ts/zoo';
+import type { EvalResult } from './schema.js';
+
+export type DatasetKind = 'imagenet' | 'fashion-mnist' | 'other';
+
+export function datasetKind(dataset: string): DatasetKind {
+  const d = dataset.toLowerCase().replace(/[^a-z]/g, '');
+  if (d.includes('imagenet')) return 'imagenet';
+  if (d.includes('fashion')) return 'fashion-mnist';
+  return 'other';
+}
+
+const FP_SCHEMES = new Set(['fp32', 'fp', 'float', 'float32', 'baseline', 'floatingpoints']);
+
+/** True for the spellings of "no quantization" (`fp32`, `baseline`, null...). */
+export function isFloatScheme(scheme: string | null | undefined): boolean {
+  return scheme == null || FP_SCHEMES.has(scheme.toLowerCase().replace(/[^a-z0-9]/g, ''));
+}
+
+/**
+ * The zoo model an ImageNet result is about: `model` may be a zoo name in any accepted spelling,
+ * or an architecture with `scheme`. Undefined when it matches no zoo row.
+ */
+export function zooModelOf(result: EvalResult): ZooModel | undefined {
+  const byName = findModel(result.model);
+  if (byName) return byName;
+  const arch = result.model.toLowerCase();
+  if (isFloatScheme(result.scheme)) {
+    return ZOO_MODELS.find((m) => m.arch === arch && m.bitConfig === null);
+  }
+  const scheme = normalizeScheme(result.scheme!);
+  return ZOO_MODELS.find((m) => m.arch === arch && m.bitConfig === scheme);
+}
+
+/** Identity of an evaluation for merging: the same key twice must mean the same numbers. */
+export function evaluationKey(result: EvalResult): string {
+  const kind = datasetKind(result.dataset);
+  const dataset = kind === 'other' ? result.dataset.toLowerCase() : kind;
+  const zoo = kind === 'imagenet' ? zooModelOf(result) : undefined;
+  const model = zoo
+    ? zoo.name
+    : `${result.model.toLowerCase()}/${isFloatScheme(result.scheme) ? 'fp32' : normalizeScheme(result.scheme!)}`;
+  return `${dataset}:${model}`;
+}

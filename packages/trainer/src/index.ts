@@ -1,0 +1,30 @@
+// Public API of @hawq-ts/trainer.
+export {
+  BEST_FILE,
+  CHECKPOINT_FILE,
+  type CheckpointMeta,
+  checkpointDict,
+  type LoadedResume,
+  loadResume,
+  QUANTIZED_FILE,
+  RESUME_FILE,
+  type ResumePosition,
+  restoreBnCounters,
+  saveEpochCheckpoint,
+  saveMidEpoch,
+  saveQuantizedCheckpoint,
+} from './checkpoint.js';
+export { ResumeError, TrainerError } from './errors.js';
+export { crossEntropy, type KdOptions, kdNaiveLoss } from './loss.js';
+export { checkQatCase, type QatCheckResult, type QatTolerance } from './qat-check.js';
+export { cosineLr, type LrSchedule, lrAt, stepLr } from './schedule.js';
+export { Sgd, type SgdOptions } from './sgd.js';
+export { type StepInput, type StepResult, trainStep } from './step.js';
+export {
+  type FitResult,
+  QatTrainer,
+  type Teacher,
+  type TrainBatch,
+  type TrainerOptions,
+  type TrainSource,
+} from './loop.js';
