@@ -48,6 +48,7 @@ export interface QuantTrainArgs {
   progress: boolean;
   teacherPretrained: string | undefined;
   numClasses: number | undefined;
+  gpu: string | undefined;
 }
 
 function num(flag: string, integer = false) {
@@ -162,13 +163,14 @@ export function readArgs(program: Command): QuantTrainArgs {
     progress: o['progress'],
     teacherPretrained: o['teacherPretrained'],
     numClasses: o['numClasses'],
+    gpu: o['gpu'],
   };
   if (!a.data) throw new UsageError('--data is required (an ImageNet-layout folder with train/ and val/)');
   if (a.batchSize < 1) throw new UsageError(`--batch-size ${a.batchSize}: must be at least 1`);
   if (!(a.dataPercentage > 0 && a.dataPercentage <= 1)) {
     throw new UsageError(`--data-percentage ${a.dataPercentage}: must be in (0, 1]`);
   }
-  if (a.multiprocessing || a.worldSize > 1) {
+  if (o['multiprocessingDistributed'] || o['worldSize'] > 1) {
     throw new UsageError('--multiprocessing-distributed / --world-size > 1: only single-process runs are supported');
   }
   if (a.resumeQuantize && !a.resume) throw new UsageError('--resume-quantize needs --resume <checkpoint>');

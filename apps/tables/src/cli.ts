@@ -9,6 +9,7 @@ const program = new Command('tables')
   .description(
     "Rebuild HAWQ-V3's results tables: computed size/BOPS, measured top-1 and speed-up, published values beside them",
   )
+  .enablePositionalOptions()
   .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(text) })
   .exitOverride();

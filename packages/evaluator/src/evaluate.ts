@@ -14,6 +14,7 @@ export interface EvalBatch {
 }
 
 export interface EvaluateOptions {
+  /** classes of the dataset (per-class table); the model's own count comes from its logits */
   numClasses: number;
   /** number of images, for the progress bar */
   total?: number;
@@ -58,7 +59,8 @@ export async function evaluate(
         throw new EvaluatorError(`batch ${i}: ${n} labels for ${b.shape[0]} images`);
       }
       const logits = await engine.run(b.images, b.shape);
-      const s = scoreBatch(logits, b.labels, opts.numClasses);
+      // the model may have more outputs than the dataset has classes (a 1000-class model on a subset)
+      const s = scoreBatch(logits, b.labels, logits.length / n);
       top1.update((s.correct1 * 100) / n, n);
       top5.update((s.correct5 * 100) / n, n);
       perClass.add(b.labels, s.hits1);

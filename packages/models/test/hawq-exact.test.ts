@@ -44,6 +44,18 @@ describe('exact path of Q_ResNet', () => {
       expect(a.logits.data[i]).toBe(Math.fround(a.logitsInt[i]! * a.logitsScale[i % 5]!));
     }
   });
+  it('re-folds weights after unfreeze (the frozen fold cache does not go stale)', () => {
+    const m = model();
+    const x = randomInput(1, 193, 21);
+    m.calibrateExact([x]);
+    const before = m.evaluateExact(x).logitsInt;
+    const w = m.initConv.weight.read();
+    m.initConv.weight.assign(Float32Array.from(w, (v) => Math.fround(-v)));
+    const after = m.evaluateExact(x).logitsInt;
+    expect(Array.from(after)).not.toEqual(Array.from(before));
+    m.initConv.weight.assign(w);
+    expect(Array.from(m.evaluateExact(x).logitsInt)).toEqual(Array.from(before));
+  });
   it('keeps integers in range except the unclamped residual sums', () => {
     const m = model({ bits: 4 });
     m.calibrateExact([randomInput(1, 193, 3)]);

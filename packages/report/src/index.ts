@@ -23,7 +23,13 @@ export { type JsonRow, toJson, toJsonRow } from './format/json.js';
 export { toMarkdown } from './format/markdown.js';
 export { paretoFront } from './format/pareto.js';
 export { BUNDLED_RESULTS_DIR, type LoadedResults, loadResults } from './load.js';
-export { datasetKind, evaluationKey, isFloatScheme, zooModelOf } from './results/match.js';
+export {
+  datasetKind,
+  evaluationKey,
+  isFloatScheme,
+  isImagenetResult,
+  zooModelOf,
+} from './results/match.js';
 export { type MergedResult, mergeResults } from './results/merge.js';
 export { readResultsFile, writeFileAtomic } from './results/read.js';
 export {

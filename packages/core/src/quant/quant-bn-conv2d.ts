@@ -85,14 +85,19 @@ export class QuantBnConv2d {
     return this.weightShape[0];
   }
 
+  /** While frozen (validate()), weights and BN statistics do not change: fold once per s_in. */
+  private frozenFold: { sIn: number; folded: FoldedConv } | undefined;
+
   fix(): void {
     this.q.fixFlag = true;
     this.fixBN = true;
+    this.frozenFold = undefined;
   }
 
   unfix(): void {
     this.q.fixFlag = false;
     this.fixBN = this.trainingBNMode;
+    this.frozenFold = undefined;
   }
 
   /** HAWQ's per-forward decision whether BN is folded (counter / fix_BN_threshold logic). */
@@ -107,6 +112,7 @@ export class QuantBnConv2d {
 
   /** Fold BN and quantize weight and bias for an input scale s_in (updates the buffers). */
   fold(sIn: number): FoldedConv {
+    if (this.q.fixFlag && this.frozenFold?.sIn === sIn) return this.frozenFold.folded;
     if (this.q.biasBit === null) {
       throw new QuantError(
         `${this.name}: folded BN needs a bias bit width (HAWQ crashes with bias_bit None)`,
@@ -127,7 +133,9 @@ export class QuantBnConv2d {
     this.convbnScalingFactor = w.scale;
     this.weightInteger = w.integer;
     this.biasInteger = biasInteger;
-    return { weightScale: w.scale, weightInteger: w.integer, biasInteger, outputScale };
+    const result = { weightScale: w.scale, weightInteger: w.integer, biasInteger, outputScale };
+    if (this.q.fixFlag) this.frozenFold = { sIn, folded: result };
+    return result;
   }
 
   /**

@@ -33,16 +33,22 @@ export class QuantLinear {
     this.biasInteger = new Float64Array(outFeatures);
   }
 
+  /** While frozen (validate()), the weights do not change: quantize once per s_in. */
+  private frozenScale: { sIn: number; outScale: Float32Array } | undefined;
+
   fix(): void {
     this.q.fixFlag = true;
+    this.frozenScale = undefined;
   }
 
   unfix(): void {
     this.q.fixFlag = false;
+    this.frozenScale = undefined;
   }
 
   /** Quantize weight and bias for input scale s_in; returns the output scale s_fc * s_in. */
   quantize(sIn: number): Float32Array {
+    if (this.q.fixFlag && this.frozenScale?.sIn === sIn) return this.frozenScale.outScale;
     if (this.q.biasBit === null) {
       throw new QuantError(
         `${this.name}: QuantLinear needs a bias bit width (HAWQ crashes without)`,
@@ -53,6 +59,7 @@ export class QuantLinear {
     this.fcScalingFactor = w.scale;
     this.weightInteger = w.integer;
     this.biasInteger = quantizeChannels(this.bias.read(), outScale, this.q.biasBit, 'symmetric');
+    if (this.q.fixFlag) this.frozenScale = { sIn, outScale };
     return outScale;
   }
 

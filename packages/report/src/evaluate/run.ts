@@ -1,6 +1,6 @@
 import { ZOO_MODELS, type ZooModel } from '@hawq-ts/zoo';
 import { EvaluationError } from '../errors.js';
-import { zooModelOf } from '../results/match.js';
+import { isImagenetResult, zooModelOf } from '../results/match.js';
 import type { MergedResult } from '../results/merge.js';
 import { type EvalResult, evalResultSchema } from '../results/schema.js';
 import { type Shard, shardItems } from '../results/shard.js';
@@ -26,7 +26,10 @@ export type FetchFn = (name: string) => Promise<{ dir: string }>;
  */
 export function pendingEvaluations(have: readonly MergedResult[], shard?: Shard): ZooModel[] {
   const measured = new Set(
-    have.map((m) => zooModelOf(m.result)).flatMap((z) => (z ? [z.name] : [])),
+    have
+      .filter((m) => isImagenetResult(m.result))
+      .map((m) => zooModelOf(m.result))
+      .flatMap((z) => (z ? [z.name] : [])),
   );
   const mine = shard ? shardItems(ZOO_MODELS, shard) : [...ZOO_MODELS];
   return mine.filter((m) => !measured.has(m.name));

@@ -10,7 +10,8 @@ body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1200
 h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; }
 table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; }
 th, td { border: 1px solid #ccc; padding: 3px 7px; text-align: right; white-space: nowrap; }
-th { background: #f3f3f3; } td:first-child, td:nth-child(2), td:last-child { text-align: left; }
+th { background: #f3f3f3; }
+th:first-child, th:nth-child(2), th:last-child, td:first-child, td:nth-child(2), td:last-child { text-align: left; }
 tr.published td.top1 { color: #777; font-style: italic; }
 .plots { display: flex; flex-wrap: wrap; gap: 12px; }
 svg.plot { border: 1px solid #ddd; background: #fff; }

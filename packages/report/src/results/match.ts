@@ -4,11 +4,24 @@ import type { EvalResult } from './schema.js';
 
 export type DatasetKind = 'imagenet' | 'fashion-mnist' | 'other';
 
+/**
+ * The dataset a result is about. The evaluator writes the dataset root it read (a path such as
+ * `/data/imagenet/val`), so this looks for the name anywhere in it.
+ */
 export function datasetKind(dataset: string): DatasetKind {
   const d = dataset.toLowerCase().replace(/[^a-z]/g, '');
-  if (d.includes('imagenet')) return 'imagenet';
   if (d.includes('fashion')) return 'fashion-mnist';
+  if (d.includes('imagenet') || d.includes('ilsvrc')) return 'imagenet';
   return 'other';
+}
+
+/**
+ * ImageNet results: the dataset says so, or it names no known dataset (e.g. a root like
+ * `/data/val`) and the model is a zoo model — every zoo model is a 1000-class ImageNet model.
+ */
+export function isImagenetResult(result: EvalResult): boolean {
+  const kind = datasetKind(result.dataset);
+  return kind === 'imagenet' || (kind === 'other' && zooModelOf(result) !== undefined);
 }
 
 const FP_SCHEMES = new Set(['fp32', 'fp', 'float', 'float32', 'baseline', 'floatingpoints']);
@@ -35,7 +48,7 @@ export function zooModelOf(result: EvalResult): ZooModel | undefined {
 
 /** Identity of an evaluation for merging: the same key twice must mean the same numbers. */
 export function evaluationKey(result: EvalResult): string {
-  const kind = datasetKind(result.dataset);
+  const kind = isImagenetResult(result) ? 'imagenet' : datasetKind(result.dataset);
   const dataset = kind === 'other' ? result.dataset.toLowerCase() : kind;
   const zoo = kind === 'imagenet' ? zooModelOf(result) : undefined;
   const model = zoo

@@ -1,5 +1,5 @@
 import { ZOO_MODELS, type ZooModel } from '@hawq-ts/zoo';
-import { datasetKind, zooModelOf } from '../results/match.js';
+import { datasetKind, isImagenetResult, zooModelOf } from '../results/match.js';
 import type { MergedResult } from '../results/merge.js';
 import { computeCosts } from './computed.js';
 import type { DeployMeasurements } from './deploy-results.js';
@@ -179,9 +179,8 @@ export function buildReport(opts: BuildOptions = {}): Report {
   const imagenet = new Map<string, MergedResult>();
   const fashion: MergedResult[] = [];
   for (const m of opts.results ?? []) {
-    const kind = datasetKind(m.result.dataset);
-    if (kind === 'fashion-mnist') fashion.push(m);
-    const zoo = kind === 'imagenet' ? zooModelOf(m.result) : undefined;
+    if (datasetKind(m.result.dataset) === 'fashion-mnist') fashion.push(m);
+    const zoo = isImagenetResult(m.result) ? zooModelOf(m.result) : undefined;
     if (zoo) imagenet.set(zoo.name, m);
   }
   const show = opts.displayPath ?? ((file: string) => file);

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// `pnpm quant-train …`: HAWQ's quant_train.py — QAT of a PyTorchCV ResNet to a HAWQ bit config,
+// or `-e` evaluation of a checkpoint.
+import { mkdirSync } from 'node:fs';
+import { initBackend, registerFastConv2dGradient } from '@hawq-ts/core';
+import { scanData, inputSizeFor } from './data.js';
+import { PYTORCHCV_ARCHS } from '@hawq-ts/models';
+import { reportError, UsageError } from './errors.js';
+import { runEvaluate } from './evaluate-cmd.js';
+import { createLogger } from './log.js';
+import { buildModel, checkArch, resolveScheme } from './model.js';
+import { buildProgram, readArgs } from './options.js';
+import { runTrain } from './train-cmd.js';
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.parse(argv);
+  const a = readArgs(program);
+  checkArch(a.arch);
+  if (a.distillMethod === 'KD_naive') checkTeacher(a.teacherArch);
+  const size = inputSizeFor(a.arch, a.inputSize);
+  mkdirSync(a.savePath, { recursive: true });
+  const log = createLogger(a.savePath);
+  if (a.gpu !== undefined) log(`--gpu ${a.gpu}: ignored (use --backend)`);
+  const data = await scanData(a.data!, !a.evaluate);
+  const numClasses = a.numClasses ?? data.classes.length;
+  const needsTfjs = !a.evaluate || (a.engine ?? (a.resumeQuantize ? 'ort' : 'tfjs')) === 'tfjs';
+  if (needsTfjs) {
+    const backend = await initBackend({ ...(a.backend ? { backend: a.backend } : {}), log });
+    if (backend === 'wasm') registerFastConv2dGradient();
+  }
+  const build = async () => {
+    const bits = resolveScheme(a.arch, a.quantScheme);
+    const built = await buildModel(a, bits, numClasses);
+    log(`${built.model.className} from ${built.source}, ${a.quantScheme}, ${a.channelWise ? 'per-channel' : 'per-tensor'} weights`);
+    return built;
+  };
+  if (a.evaluate) {
+    await runEvaluate(a, data, size, async () => (await build()).model, log);
+    return 0;
+  }
+  const built = await build();
+  return runTrain(a, data, size, built.model, built.resume, log);
+}
+
+function checkTeacher(arch: string): void {
+  if (!(PYTORCHCV_ARCHS as readonly string[]).includes(arch)) {
+    throw new UsageError(`--teacher-arch ${arch}: use one of ${PYTORCHCV_ARCHS.join(', ')}`);
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv);
+} catch (err) {
+  process.exitCode = reportError(err);
+}

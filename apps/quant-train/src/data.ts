@@ -1,0 +1,76 @@
+// quant_train.py's data: ImageFolder train/ and val/, RandomResizedCrop + flip for training,
+// Resize + CenterCrop for validation, --data-percentage subsets; reproducible from --seed.
+import {
+  assertSameClasses,
+  DataLoader,
+  dataPercentageSubset,
+  type EvalTransform,
+  type ImageFolderListing,
+  scanImageNetSplit,
+  type TrainTransform,
+} from '@hawq-ts/data';
+import type { TrainSource } from '@hawq-ts/trainer';
+import { UsageError } from './errors.js';
+
+export interface Datasets {
+  train: ImageFolderListing | undefined;
+  val: ImageFolderListing;
+  classes: readonly string[];
+}
+
+export async function scanData(root: string, withTrain: boolean): Promise<Datasets> {
+  const val = await scanImageNetSplit(root, 'val');
+  if (!withTrain) return { train: undefined, val, classes: val.classes };
+  const train = await scanImageNetSplit(root, 'train');
+  assertSameClasses(train, val);
+  return { train, val, classes: train.classes };
+}
+
+/** Crop size: 224 (299 for inceptionv3) unless --input-size; ResNets need 193..224 (7x7 final pool). */
+export function inputSizeFor(arch: string, requested: number | undefined): number {
+  const size = requested ?? (arch.startsWith('inception') ? 299 : 224);
+  if (!arch.startsWith('inception') && (size < 193 || size > 224)) {
+    throw new UsageError(`--input-size ${size}: ResNets need 193..224 for the 7x7 final pool`);
+  }
+  return size;
+}
+
+export function evalTransform(arch: string, size: number): EvalTransform {
+  if (arch.startsWith('inception')) return { kind: 'eval', resize: Math.round((size * 342) / 299), crop: size };
+  // 256/224 as torchvision's reference recipe; exactly Resize(256) at 224
+  return { kind: 'eval', resize: Math.round((size * 256) / 224), crop: size };
+}
+
+export function trainTransform(size: number): TrainTransform {
+  return { kind: 'train', crop: size };
+}
+
+export function valLoader(val: ImageFolderListing, arch: string, size: number, batchSize: number, workers: number): DataLoader {
+  return new DataLoader(val.samples, { batchSize, transform: evalTransform(arch, size), workers });
+}
+
+export function trainSource(
+  train: ImageFolderListing,
+  o: { size: number; batchSize: number; workers: number; percentage: number; seed: number },
+): { source: TrainSource; loader: DataLoader } {
+  const samples = o.percentage === 1 ? train.samples : dataPercentageSubset(train.samples, o.percentage, o.seed);
+  if (samples.length === 0) {
+    throw new UsageError(`--data-percentage ${o.percentage}: selects no image of the ${train.samples.length} in ${train.root}`);
+  }
+  const loader = new DataLoader(samples, {
+    batchSize: o.batchSize,
+    transform: trainTransform(o.size),
+    shuffle: true,
+    seed: o.seed,
+    workers: o.workers,
+  });
+  return {
+    loader,
+    source: {
+      seed: o.seed,
+      batchesPerEpoch: loader.length,
+      size: loader.size,
+      epoch: (e, from) => loader.epoch(e, from),
+    },
+  };
+}
