@@ -3,8 +3,8 @@
 // or `-e` evaluation of a checkpoint.
 import { mkdirSync } from 'node:fs';
 import { initBackend, registerFastConv2dGradient } from '@hawq-ts/core';
-import { scanData, inputSizeFor } from './data.js';
 import { PYTORCHCV_ARCHS } from '@hawq-ts/models';
+import { inputSizeFor, scanData } from './data.js';
 import { reportError, UsageError } from './errors.js';
 import { runEvaluate } from './evaluate-cmd.js';
 import { createLogger } from './log.js';
@@ -32,7 +32,9 @@ async function main(argv: string[]): Promise<number> {
   const build = async () => {
     const bits = resolveScheme(a.arch, a.quantScheme);
     const built = await buildModel(a, bits, numClasses);
-    log(`${built.model.className} from ${built.source}, ${a.quantScheme}, ${a.channelWise ? 'per-channel' : 'per-tensor'} weights`);
+    log(
+      `${built.model.className} from ${built.source}, ${a.quantScheme}, ${a.channelWise ? 'per-channel' : 'per-tensor'} weights`,
+    );
     return built;
   };
   if (a.evaluate) {

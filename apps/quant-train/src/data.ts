@@ -36,7 +36,8 @@ export function inputSizeFor(arch: string, requested: number | undefined): numbe
 }
 
 export function evalTransform(arch: string, size: number): EvalTransform {
-  if (arch.startsWith('inception')) return { kind: 'eval', resize: Math.round((size * 342) / 299), crop: size };
+  if (arch.startsWith('inception'))
+    return { kind: 'eval', resize: Math.round((size * 342) / 299), crop: size };
   // 256/224 as torchvision's reference recipe; exactly Resize(256) at 224
   return { kind: 'eval', resize: Math.round((size * 256) / 224), crop: size };
 }
@@ -45,7 +46,13 @@ export function trainTransform(size: number): TrainTransform {
   return { kind: 'train', crop: size };
 }
 
-export function valLoader(val: ImageFolderListing, arch: string, size: number, batchSize: number, workers: number): DataLoader {
+export function valLoader(
+  val: ImageFolderListing,
+  arch: string,
+  size: number,
+  batchSize: number,
+  workers: number,
+): DataLoader {
   return new DataLoader(val.samples, { batchSize, transform: evalTransform(arch, size), workers });
 }
 
@@ -53,9 +60,12 @@ export function trainSource(
   train: ImageFolderListing,
   o: { size: number; batchSize: number; workers: number; percentage: number; seed: number },
 ): { source: TrainSource; loader: DataLoader } {
-  const samples = o.percentage === 1 ? train.samples : dataPercentageSubset(train.samples, o.percentage, o.seed);
+  const samples =
+    o.percentage === 1 ? train.samples : dataPercentageSubset(train.samples, o.percentage, o.seed);
   if (samples.length === 0) {
-    throw new UsageError(`--data-percentage ${o.percentage}: selects no image of the ${train.samples.length} in ${train.root}`);
+    throw new UsageError(
+      `--data-percentage ${o.percentage}: selects no image of the ${train.samples.length} in ${train.root}`,
+    );
   }
   const loader = new DataLoader(samples, {
     batchSize: o.batchSize,

@@ -39,9 +39,18 @@ const TYPED = [
 export function reportError(err: unknown): number {
   const line = (m: string) => process.stderr.write(`quant-train: ${m.split('\n')[0]}\n`);
   if (err instanceof Error && (err as NodeJS.ErrnoException).code?.startsWith('commander.')) {
-    return err.message.includes('(outputHelp)') || (err as NodeJS.ErrnoException).code === 'commander.helpDisplayed' ? 0 : 2;
+    return err.message.includes('(outputHelp)') ||
+      (err as NodeJS.ErrnoException).code === 'commander.helpDisplayed'
+      ? 0
+      : 2;
   }
-  if (TYPED.some((C) => err instanceof C) || (err instanceof Error && err.name.endsWith('Error') && err.constructor !== Error && /DeployError|RuntimeError|UnsupportedModelError|MalformedModelError/.test(err.name))) {
+  if (
+    TYPED.some((C) => err instanceof C) ||
+    (err instanceof Error &&
+      err.name.endsWith('Error') &&
+      err.constructor !== Error &&
+      /DeployError|RuntimeError|UnsupportedModelError|MalformedModelError/.test(err.name))
+  ) {
     line((err as Error).message);
     return 1;
   }

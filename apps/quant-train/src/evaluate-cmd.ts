@@ -12,11 +12,11 @@ import {
   sha256OfFile,
   writeJsonAtomic,
 } from '@hawq-ts/evaluator';
+import type { QResNet } from '@hawq-ts/models';
+import { type Datasets, valLoader } from './data.js';
 import { UsageError } from './errors.js';
 import type { Logger } from './log.js';
-import type { QResNet } from '@hawq-ts/models';
 import type { QuantTrainArgs } from './options.js';
-import { valLoader, type Datasets } from './data.js';
 
 export async function runEvaluate(
   a: QuantTrainArgs,
@@ -31,7 +31,9 @@ export async function runEvaluate(
     engine = createTfjsEngine(await buildTfjsModel());
   } else {
     if (!a.resume || !a.resumeQuantize) {
-      throw new UsageError(`--engine ${engineName} evaluates a quantized checkpoint: pass --resume CKPT --resume-quantize (or --engine tfjs)`);
+      throw new UsageError(
+        `--engine ${engineName} evaluates a quantized checkpoint: pass --resume CKPT --resume-quantize (or --engine tfjs)`,
+      );
     }
     const ckpt = readHawqCheckpoint(await loadTorch(a.resume), a.resume);
     engine = await createOrtEngine(ckpt.stateDict, engineName === 'ort-fast', {
@@ -42,7 +44,9 @@ export async function runEvaluate(
   }
   const loader = valLoader(data.val, a.arch, size, a.batchSize, a.workers);
   try {
-    log(`evaluating ${a.arch} ${a.quantScheme} on ${data.val.root} (${loader.size} images) with ${engine.name}`);
+    log(
+      `evaluating ${a.arch} ${a.quantScheme} on ${data.val.root} (${loader.size} images) with ${engine.name}`,
+    );
     const r = await evaluate(engine, loader, {
       numClasses: data.classes.length,
       total: loader.size,
@@ -51,7 +55,9 @@ export async function runEvaluate(
       label: `eval ${engine.name}`,
     });
     log(` * Acc@1 ${r.top1.toFixed(3)} Acc@5 ${r.top5.toFixed(3)}`);
-    log(`${r.count} images in ${r.seconds.toFixed(1)} s (${r.imagesPerSecond.toFixed(1)} images/s, decoding included)`);
+    log(
+      `${r.count} images in ${r.seconds.toFixed(1)} s (${r.imagesPerSecond.toFixed(1)} images/s, decoding included)`,
+    );
     const out = resultsFile(r, {
       model: a.arch,
       scheme: a.quantScheme,

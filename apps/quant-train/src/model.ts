@@ -25,7 +25,9 @@ const Q_ARCHS = ['resnet18', 'resnet50', 'resnet50b', 'resnet101'];
 export function checkArch(arch: string, flag = '--arch'): void {
   if (Q_ARCHS.includes(arch)) return;
   if (arch === 'inceptionv3' || arch === 'mobilenetv2_w1') {
-    throw new UsageError(`${flag} ${arch}: its HAWQ Q-model is not implemented yet (supported: ${Q_ARCHS.join(', ')})`);
+    throw new UsageError(
+      `${flag} ${arch}: its HAWQ Q-model is not implemented yet (supported: ${Q_ARCHS.join(', ')})`,
+    );
   }
   throw new UsageError(`${flag} ${arch}: unknown architecture (supported: ${Q_ARCHS.join(', ')})`);
 }
@@ -38,7 +40,9 @@ export function resolveScheme(arch: string, scheme: string): BitConfig {
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      throw new UsageError(`--quant-scheme ${scheme}: cannot read ${file} (${(e as NodeJS.ErrnoException).code})`);
+      throw new UsageError(
+        `--quant-scheme ${scheme}: cannot read ${file} (${(e as NodeJS.ErrnoException).code})`,
+      );
     }
     return parseBitConfigJson(text, file);
   }
@@ -83,7 +87,8 @@ export async function floatWeights(
   flag = '--pretrained',
 ): Promise<Map<string, Tensor>> {
   if (pretrained === false) {
-    if (!(PYTORCHCV_ARCHS as readonly string[]).includes(arch)) throw new UsageError(`--arch ${arch}: not a PyTorchCV model`);
+    if (!(PYTORCHCV_ARCHS as readonly string[]).includes(arch))
+      throw new UsageError(`--arch ${arch}: not a PyTorchCV model`);
     const m = createPytorchcvModel(arch as PytorchcvArch, { numClasses });
     const sd = m.stateDict();
     m.dispose();
@@ -100,7 +105,11 @@ export interface BuiltModel {
   source: string;
 }
 
-export async function buildModel(a: QuantTrainArgs, bits: BitConfig, numClasses: number): Promise<BuiltModel> {
+export async function buildModel(
+  a: QuantTrainArgs,
+  bits: BitConfig,
+  numClasses: number,
+): Promise<BuiltModel> {
   const opts = {
     bitConfig: bits.entries,
     flags: quantFlags(a),
@@ -120,9 +129,18 @@ export async function buildModel(a: QuantTrainArgs, bits: BitConfig, numClasses:
     const fresh = await floatWeights(a.arch, false, numClasses);
     const keys = [...fresh].map(([key, t]) => ({ key, shape: t.shape }));
     const sd = positionalResume(resume.stateDict, keys, a.resume);
-    return { model: qResNetFromFloatStateDict(sd, { ...opts, source: a.resume }), resume, source: a.resume };
+    return {
+      model: qResNetFromFloatStateDict(sd, { ...opts, source: a.resume }),
+      resume,
+      source: a.resume,
+    };
   }
   const sd = await floatWeights(a.arch, a.pretrained, numClasses);
-  const source = typeof a.pretrained === 'string' ? a.pretrained : a.pretrained ? 'pytorchcv cache' : 'random init';
+  const source =
+    typeof a.pretrained === 'string'
+      ? a.pretrained
+      : a.pretrained
+        ? 'pytorchcv cache'
+        : 'random init';
   return { model: qResNetFromFloatStateDict(sd, { ...opts, source }), resume: undefined, source };
 }

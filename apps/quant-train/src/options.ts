@@ -69,50 +69,144 @@ export function buildProgram(): Command {
     .option('--teacher-arch <arch>', 'teacher architecture for knowledge distillation', 'resnet101')
     .option('-j, --workers <n>', 'data loading worker threads', num('--workers', true), 4)
     .option('--epochs <n>', 'number of total epochs to run', num('--epochs', true), 90)
-    .option('--start-epoch <n>', 'manual epoch number (useful on restarts)', num('--start-epoch', true), 0)
-    .option('-b, --batch-size <n>', 'mini-batch size (HAWQ defaults to 1; its help says 256)', num('--batch-size', true), 256)
+    .option(
+      '--start-epoch <n>',
+      'manual epoch number (useful on restarts)',
+      num('--start-epoch', true),
+      0,
+    )
+    .option(
+      '-b, --batch-size <n>',
+      'mini-batch size (HAWQ defaults to 1; its help says 256)',
+      num('--batch-size', true),
+      256,
+    )
     .option('--lr, --learning-rate <lr>', 'initial learning rate', num('--lr'), 0.1)
     .option('--momentum <m>', 'SGD momentum', num('--momentum'), 0.9)
-    .option('--wd, --weight-decay <wd>', 'weight decay (on every parameter, as HAWQ)', num('--wd'), 1e-4)
+    .option(
+      '--wd, --weight-decay <wd>',
+      'weight decay (on every parameter, as HAWQ)',
+      num('--wd'),
+      1e-4,
+    )
     .option('-p, --print-freq <n>', 'print frequency (batches)', num('--print-freq', true), 10)
     .option('--resume <file>', 'path to a checkpoint to resume from', '')
     .option('-e, --evaluate', 'evaluate the model on the validation set and exit', false)
-    .option('--pretrained [file]', 'start from PyTorchCV float weights (a file, or the pytorchcv cache ~/.torch/models)')
-    .option('--world-size <n>', 'accepted for compatibility; only 1 process is supported', num('--world-size', true), -1)
+    .option(
+      '--pretrained [file]',
+      'start from PyTorchCV float weights (a file, or the pytorchcv cache ~/.torch/models)',
+    )
+    .option(
+      '--world-size <n>',
+      'accepted for compatibility; only 1 process is supported',
+      num('--world-size', true),
+      -1,
+    )
     .option('--rank <n>', 'accepted for compatibility', num('--rank', true), -1)
     .option('--dist-url <url>', 'accepted for compatibility', 'tcp://224.66.41.62:23456')
     .option('--dist-backend <name>', 'accepted for compatibility', 'nccl')
-    .option('--seed <n>', 'seed for data order, augmentation and --data-percentage subsets', num('--seed', true))
+    .option(
+      '--seed <n>',
+      'seed for data order, augmentation and --data-percentage subsets',
+      num('--seed', true),
+    )
     .option('--gpu <id>', 'accepted for compatibility; use --backend')
-    .option('--multiprocessing-distributed', 'not supported (single process, like HAWQ\'s README advises)', false)
-    .option('--act-range-momentum <m>', 'activation range EMA momentum; -1 = running global min/max', num('--act-range-momentum'), -1)
+    .option(
+      '--multiprocessing-distributed',
+      "not supported (single process, like HAWQ's README advises)",
+      false,
+    )
+    .option(
+      '--act-range-momentum <m>',
+      'activation range EMA momentum; -1 = running global min/max',
+      num('--act-range-momentum'),
+      -1,
+    )
     .option('--quant-mode <mode>', 'parsed for compatibility (HAWQ never uses it)', 'symmetric')
     .option('--save-path <dir>', 'where checkpoints and log.log go', 'checkpoints/imagenet/test/')
-    .option('--data-percentage <p>', 'fraction of the training set to use (0 < p ≤ 1)', num('--data-percentage'), 1)
+    .option(
+      '--data-percentage <p>',
+      'fraction of the training set to use (0 < p ≤ 1)',
+      num('--data-percentage'),
+      1,
+    )
     .option('--fix-BN', 'train with BN folded and frozen running statistics', false)
-    .option('--fix-BN-threshold <n>', 'fold BN after this many forwards', num('--fix-BN-threshold', true))
-    .option('--checkpoint-iter <n>', 'save a resumable checkpoint every N iterations (-1: only per epoch)', num('--checkpoint-iter', true), -1)
-    .option('--evaluate-times <n>', 'KD path: mid-epoch evaluations (-1: none)', num('--evaluate-times', true), -1)
-    .option('--quant-scheme <scheme>', 'bit config: uniform4|uniform8|bops_0.5|size0.5|…|file:config.json', 'uniform4')
+    .option(
+      '--fix-BN-threshold <n>',
+      'fold BN after this many forwards',
+      num('--fix-BN-threshold', true),
+    )
+    .option(
+      '--checkpoint-iter <n>',
+      'save a resumable checkpoint every N iterations (-1: only per epoch)',
+      num('--checkpoint-iter', true),
+      -1,
+    )
+    .option(
+      '--evaluate-times <n>',
+      'KD path: mid-epoch evaluations (-1: none)',
+      num('--evaluate-times', true),
+      -1,
+    )
+    .option(
+      '--quant-scheme <scheme>',
+      'bit config: uniform4|uniform8|bops_0.5|size0.5|…|file:config.json',
+      'uniform4',
+    )
     .option('--resume-quantize', 'the --resume checkpoint is a quantized (HAWQ) one', false)
-    .option('--act-percentile <p>', 'activation clipping percentile (0 = none)', num('--act-percentile'), 0)
-    .option('--weight-percentile <p>', 'weight clipping percentile (0 = none)', num('--weight-percentile'), 0)
+    .option(
+      '--act-percentile <p>',
+      'activation clipping percentile (0 = none)',
+      num('--act-percentile'),
+      0,
+    )
+    .option(
+      '--weight-percentile <p>',
+      'weight clipping percentile (0 = none)',
+      num('--weight-percentile'),
+      0,
+    )
     .option('--channel-wise', 'per-channel weight scales (the default)')
     .option('--no-channel-wise', 'per-tensor weight scales')
     .option('--bias-bit <n>', 'bias bit width', num('--bias-bit', true), 32)
-    .addOption(new Option('--distill-method <m>', 'knowledge distillation').choices(['None', 'KD_naive']).default('None'))
+    .addOption(
+      new Option('--distill-method <m>', 'knowledge distillation')
+        .choices(['None', 'KD_naive'])
+        .default('None'),
+    )
     .option('--distill-alpha <a>', 'weight of the distillation loss', num('--distill-alpha'), 0.95)
     .option('--temperature <t>', 'distillation temperature', num('--temperature'), 6)
     .option('--fixed-point-quantization', 'fixed-point requantization shortcut', false)
-    .addOption(new Option('--engine <engine>', 'evaluation engine for -e (default ort)').choices(['ort', 'ort-fast', 'tfjs']))
+    .addOption(
+      new Option('--engine <engine>', 'evaluation engine for -e (default ort)').choices([
+        'ort',
+        'ort-fast',
+        'tfjs',
+      ]),
+    )
     .option('--backend <name>', 'tfjs backend: wasm, cpu, tensorflow (HAWQ_BACKEND)')
-    .option('--input-size <px>', 'crop size (ResNets: 193..224; default 224, inceptionv3 299)', num('--input-size', true))
-    .addOption(new Option('--lr-schedule <s>', 'step (×0.1 every 30 epochs, HAWQ) or cosine').choices(['step', 'cosine']).default('step'))
-    .option('--results <file>', '-e: write the results JSON here (default <save-path>/eval_results.json)')
+    .option(
+      '--input-size <px>',
+      'crop size (ResNets: 193..224; default 224, inceptionv3 299)',
+      num('--input-size', true),
+    )
+    .addOption(
+      new Option('--lr-schedule <s>', 'step (×0.1 every 30 epochs, HAWQ) or cosine')
+        .choices(['step', 'cosine'])
+        .default('step'),
+    )
+    .option(
+      '--results <file>',
+      '-e: write the results JSON here (default <save-path>/eval_results.json)',
+    )
     .option('--json', '-e: print the results JSON on stdout', false)
     .option('--no-progress', 'no progress bars')
     .option('--teacher-pretrained <file>', 'teacher float weights (default: the pytorchcv cache)')
-    .option('--num-classes <n>', 'classes of a freshly initialised model (default: from the data)', num('--num-classes', true))
+    .option(
+      '--num-classes <n>',
+      'classes of a freshly initialised model (default: from the data)',
+      num('--num-classes', true),
+    )
     .showHelpAfterError()
     .exitOverride();
 }
@@ -165,17 +259,23 @@ export function readArgs(program: Command): QuantTrainArgs {
     numClasses: o['numClasses'],
     gpu: o['gpu'],
   };
-  if (!a.data) throw new UsageError('--data is required (an ImageNet-layout folder with train/ and val/)');
+  if (!a.data)
+    throw new UsageError('--data is required (an ImageNet-layout folder with train/ and val/)');
   if (a.batchSize < 1) throw new UsageError(`--batch-size ${a.batchSize}: must be at least 1`);
   if (!(a.dataPercentage > 0 && a.dataPercentage <= 1)) {
     throw new UsageError(`--data-percentage ${a.dataPercentage}: must be in (0, 1]`);
   }
   if (o['multiprocessingDistributed'] || o['worldSize'] > 1) {
-    throw new UsageError('--multiprocessing-distributed / --world-size > 1: only single-process runs are supported');
+    throw new UsageError(
+      '--multiprocessing-distributed / --world-size > 1: only single-process runs are supported',
+    );
   }
-  if (a.resumeQuantize && !a.resume) throw new UsageError('--resume-quantize needs --resume <checkpoint>');
+  if (a.resumeQuantize && !a.resume)
+    throw new UsageError('--resume-quantize needs --resume <checkpoint>');
   if (a.biasBit === 0 && a.fixBN) {
-    throw new UsageError('--bias-bit 0 with --fix-BN: folded BN needs a bias bit width (HAWQ crashes here)');
+    throw new UsageError(
+      '--bias-bit 0 with --fix-BN: folded BN needs a bias bit width (HAWQ crashes here)',
+    );
   }
   if (a.printFreq < 1) throw new UsageError(`--print-freq ${a.printFreq}: must be at least 1`);
   if (a.quantMode !== 'symmetric' && a.quantMode !== 'asymmetric') {

@@ -3,7 +3,7 @@
 import { randomInt } from 'node:crypto';
 import { loadTorch, stateDictOf } from '@hawq-ts/checkpoint';
 import { pytorchcvFromStateDict, type QResNet } from '@hawq-ts/models';
-import { QatTrainer, type LoadedResume, type Teacher } from '@hawq-ts/trainer';
+import { type LoadedResume, QatTrainer, type Teacher } from '@hawq-ts/trainer';
 import * as tf from '@tensorflow/tfjs';
 import { type Datasets, trainSource, valLoader } from './data.js';
 import type { Logger } from './log.js';
@@ -38,7 +38,8 @@ export async function runTrain(
 ): Promise<number> {
   const train = data.train!;
   const seed = a.seed ?? resume?.position?.seed ?? randomInt(2 ** 31);
-  if (a.seed === undefined) log(`--seed not given: using ${seed} (recorded in resumable checkpoints)`);
+  if (a.seed === undefined)
+    log(`--seed not given: using ${seed} (recorded in resumable checkpoints)`);
   const { source, loader } = trainSource(train, {
     size,
     batchSize: a.batchSize,
@@ -46,10 +47,16 @@ export async function runTrain(
     percentage: a.dataPercentage,
     seed,
   });
-  log(`training on ${source.size} of ${train.samples.length} images, ${source.batchesPerEpoch} batches per epoch`);
+  log(
+    `training on ${source.size} of ${train.samples.length} images, ${source.batchesPerEpoch} batches per epoch`,
+  );
   const kd =
     a.distillMethod === 'KD_naive'
-      ? { alpha: a.distillAlpha, temperature: a.temperature, teacher: await buildTeacher(a, data.classes.length) }
+      ? {
+          alpha: a.distillAlpha,
+          temperature: a.temperature,
+          teacher: await buildTeacher(a, data.classes.length),
+        }
       : undefined;
   const trainer = new QatTrainer(model, {
     arch: a.arch,
@@ -80,9 +87,14 @@ export async function runTrain(
   process.on('SIGINT', onSigint);
   const val = valLoader(data.val, a.arch, size, a.batchSize, a.workers);
   try {
-    const r = await trainer.fit(source, () => val, { valSize: val.size, ...(resume ? { resume } : {}) });
+    const r = await trainer.fit(source, () => val, {
+      valSize: val.size,
+      ...(resume ? { resume } : {}),
+    });
     if (r.stopped) {
-      log(`stopped in epoch ${r.epoch}; resume with --resume ${a.savePath}checkpoint.pth.tar --resume-quantize`);
+      log(
+        `stopped in epoch ${r.epoch}; resume with --resume ${a.savePath}checkpoint.pth.tar --resume-quantize`,
+      );
       return EXIT_INTERRUPTED;
     }
     log(`done: best Acc@1 ${r.bestAcc1.toFixed(3)}`);

@@ -19,9 +19,31 @@ function run(args: string[]) {
 }
 
 const common = () => [
-  '--data', data, '-a', 'resnet18', '--input-size', '193', '-b', '2', '--lr', '0.01',
-  '--quant-scheme', 'uniform8', '--fix-BN', '--act-range-momentum=0.99', '--wd', '1e-4',
-  '--seed', '3', '--workers', '0', '--no-progress', '--backend', 'wasm', '-p', '1',
+  '--data',
+  data,
+  '-a',
+  'resnet18',
+  '--input-size',
+  '193',
+  '-b',
+  '2',
+  '--lr',
+  '0.01',
+  '--quant-scheme',
+  'uniform8',
+  '--fix-BN',
+  '--act-range-momentum=0.99',
+  '--wd',
+  '1e-4',
+  '--seed',
+  '3',
+  '--workers',
+  '0',
+  '--no-progress',
+  '--backend',
+  'wasm',
+  '-p',
+  '1',
 ];
 
 describe.skipIf(!existsSync(cli))('quant-train CLI', () => {
@@ -48,8 +70,14 @@ describe.skipIf(!existsSync(cli))('quant-train CLI', () => {
 
     // --resume continues at epoch 1 and runs to --epochs 2
     const r = run([
-      ...common(), '--epochs', '2', '--save-path', save,
-      '--resume', join(save, 'checkpoint.pth.tar'), '--resume-quantize',
+      ...common(),
+      '--epochs',
+      '2',
+      '--save-path',
+      save,
+      '--resume',
+      join(save, 'checkpoint.pth.tar'),
+      '--resume-quantize',
     ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('Epoch 1:');
@@ -60,8 +88,16 @@ describe.skipIf(!existsSync(cli))('quant-train CLI', () => {
     // -e on the exact integer ORT graph and on tfjs: same accuracy on these images
     const ev = (engine: string) =>
       run([
-        ...common(), '-e', '--resume', join(save, 'checkpoint.pth.tar'), '--resume-quantize',
-        '--engine', engine, '--json', '--save-path', save,
+        ...common(),
+        '-e',
+        '--resume',
+        join(save, 'checkpoint.pth.tar'),
+        '--resume-quantize',
+        '--engine',
+        engine,
+        '--json',
+        '--save-path',
+        save,
       ]);
     const eo = ev('ort');
     expect(eo.code, eo.stderr).toBe(0);
@@ -97,8 +133,14 @@ describe.skipIf(!existsSync(cli))('quant-train CLI', () => {
     expect(side).toMatchObject({ epoch: 0, seed: 3 });
     expect(side.batch).toBeGreaterThanOrEqual(1);
     const r = run([
-      ...common(), '--epochs', '1', '--save-path', save,
-      '--resume', join(save, 'checkpoint.pth.tar'), '--resume-quantize',
+      ...common(),
+      '--epochs',
+      '1',
+      '--save-path',
+      save,
+      '--resume',
+      join(save, 'checkpoint.pth.tar'),
+      '--resume-quantize',
     ]);
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(join(save, 'checkpoint.resume.json'))).toBe(false);
@@ -111,15 +153,27 @@ describe.skipIf(!existsSync(cli))('quant-train CLI', () => {
     expect(noData.stderr.trim()).toBe(
       'quant-train: --data is required (an ImageNet-layout folder with train/ and val/)',
     );
-    const badScheme = run([...common(), '--quant-scheme', 'uniform5', '--save-path', join(root, 'x/')]);
+    const badScheme = run([
+      ...common(),
+      '--quant-scheme',
+      'uniform5',
+      '--save-path',
+      join(root, 'x/'),
+    ]);
     expect(badScheme.code).toBe(1);
     expect(badScheme.stderr).toMatch(/^quant-train: .*uniform5/m);
     expect(badScheme.stderr.trim().split('\n').at(-1)).toMatch(/uniform5/);
-    const missing = run([...common().map((a) => (a === data ? join(root, 'nope') : a)), '--save-path', join(root, 'y/')]);
+    const missing = run([
+      ...common().map((a) => (a === data ? join(root, 'nope') : a)),
+      '--save-path',
+      join(root, 'y/'),
+    ]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(join(root, 'nope'));
     const size = run([...common(), '--input-size', '100', '--save-path', join(root, 'z/')]);
-    expect(size.stderr.trim()).toBe('quant-train: --input-size 100: ResNets need 193..224 for the 7x7 final pool');
+    expect(size.stderr.trim()).toBe(
+      'quant-train: --input-size 100: ResNets need 193..224 for the 7x7 final pool',
+    );
     const inc = run([...common(), '-a', 'inceptionv3', '--save-path', join(root, 'w/')]);
     expect(inc.code).toBe(1);
     expect(inc.stderr).toContain('--arch inceptionv3');

@@ -1,27 +1,32 @@
 import { type EvaluateFn, EvaluatorMissingError } from '@hawq-ts/report';
+import type { ZooModel } from '@hawq-ts/zoo';
 
-// The evaluator package is loaded lazily: the tables (the Quick start job) must work without it,
-// and only `--evaluate` needs it.
-const EVALUATOR_PACKAGE = '@hawq-ts/evaluator';
+export interface Evaluator {
+  evaluate: EvaluateFn;
+  skip: (model: ZooModel) => string | null;
+}
 
-export async function loadEvaluator(): Promise<EvaluateFn> {
-  let mod: Record<string, unknown>;
+const PACKAGES = ['@hawq-ts/evaluator', '@hawq-ts/data', '@hawq-ts/checkpoint'];
+
+/**
+ * Loads the ImageNet evaluator only when `--evaluate` asks for it: the tables themselves must
+ * stay fast and must work in a build without the evaluator and its native dependencies.
+ */
+export async function loadEvaluator(opts: {
+  batchSize: number;
+  workers: number;
+}): Promise<Evaluator> {
   try {
-    mod = (await import(EVALUATOR_PACKAGE)) as Record<string, unknown>;
+    const mod = await import('./imagenet-evaluator.js');
+    return { evaluate: mod.imagenetEvaluator(opts), skip: mod.cannotEvaluate };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+    const missing = PACKAGES.find((p) => (err as Error).message.includes(p));
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && missing) {
       throw new EvaluatorMissingError(
-        `--evaluate needs ${EVALUATOR_PACKAGE}, which is not part of this build (packages/evaluator is missing); evaluate elsewhere and pass the results JSON with --results DIR`,
+        `--evaluate needs ${missing}, which is not installed in this build; run pnpm install && pnpm build, or evaluate elsewhere and pass the results JSON with --results DIR`,
       );
     }
     throw err;
   }
-  const evaluateZooModel = mod.evaluateZooModel;
-  if (typeof evaluateZooModel !== 'function') {
-    throw new EvaluatorMissingError(
-      `--evaluate: ${EVALUATOR_PACKAGE} does not export evaluateZooModel(job) → results JSON; update @hawq-ts/tables-cli's adapter`,
-    );
-  }
-  return evaluateZooModel as EvaluateFn;
 }

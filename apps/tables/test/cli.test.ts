@@ -12,7 +12,13 @@ function run(args: string[], cwd?: string) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const evalResult = (model: string, top1: number) => ({ model, dataset: 'imagenet', count: 50000, top1, top5: 90 });
+const evalResult = (model: string, top1: number) => ({
+  model,
+  dataset: 'imagenet',
+  count: 50000,
+  top1,
+  top5: 90,
+});
 
 describe('pnpm tables (e2e)', () => {
   let dir: string;
@@ -36,7 +42,11 @@ describe('pnpm tables (e2e)', () => {
   it('--format json: 27 rows, top-1 all published without evaluation results', () => {
     const r = run(['--format', 'json']);
     expect(r.code).toBe(0);
-    const rows = JSON.parse(r.stdout) as { name: string; top1Source: string; speedup: number | null }[];
+    const rows = JSON.parse(r.stdout) as {
+      name: string;
+      top1Source: string;
+      speedup: number | null;
+    }[];
     expect(rows).toHaveLength(27);
     expect(rows.every((x) => x.top1Source === 'published')).toBe(true);
     expect(rows.find((x) => x.name === 'resnet18_uniform8')!.speedup).toBeGreaterThan(0);
@@ -46,14 +56,19 @@ describe('pnpm tables (e2e)', () => {
     const results = join(dir, 'results');
     await rm(results, { recursive: true, force: true });
     await import('node:fs/promises').then((fs) => fs.mkdir(results));
-    await writeFile(join(results, 'r18.json'), JSON.stringify({ command: 'test', results: [evalResult('resnet18_uniform4', 68.9)] }));
+    await writeFile(
+      join(results, 'r18.json'),
+      JSON.stringify({ command: 'test', results: [evalResult('resnet18_uniform4', 68.9)] }),
+    );
     await writeFile(join(results, 'notes.json'), JSON.stringify({ hello: 'world' }));
     const csv = join(dir, 'out.csv');
     const r = run(['--results', results, '--format', 'csv', '-o', csv]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/ignored .*notes\.json/);
-    expect(await readFile(csv, 'utf8')).toContain('resnet18_uniform4,ResNet18,W4A4,uniform4,5.8176,5.8176,34.714,68.9,measured,');
+    expect(await readFile(csv, 'utf8')).toContain(
+      'resnet18_uniform4,ResNet18,W4A4,uniform4,5.8176,5.8176,34.714,68.9,measured,',
+    );
     const html = join(dir, 'out.html');
     expect(run(['--results', results, '--format', 'html', '-o', html]).code).toBe(0);
     expect(await readFile(html, 'utf8')).toMatch(/^<!doctype html>/);
@@ -65,28 +80,46 @@ describe('pnpm tables (e2e)', () => {
       fm,
       JSON.stringify([
         { model: 'resnet18', scheme: 'fp32', dataset: 'fashion-mnist', count: 10000, top1: 92.3 },
-        { model: 'resnet18', scheme: 'bops_0.5', dataset: 'fashion-mnist', count: 10000, top1: 91.7 },
+        {
+          model: 'resnet18',
+          scheme: 'bops_0.5',
+          dataset: 'fashion-mnist',
+          count: 10000,
+          top1: 91.7,
+        },
       ]),
     );
     const r = run(['--fashion-mnist', fm]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('### ResNet18-structured model (Fashion-MNIST)');
     expect(r.stdout).toContain('| resnet18 | Mixed Precision Medium BOPS |');
+    // Not mistaken for the ImageNet zoo row resnet18_bops0.5.
+    expect(r.stdout).toMatch(/\| 70\.22\S* \(published\) \| resnet18_bops0\.5 \|/);
+    expect(r.stdout).toContain('at 32×32 input and 10 classes');
   });
 
   it('merge: combines shard files, and a conflict names both files', async () => {
     const a = join(dir, 'a.json');
     const b = join(dir, 'b.json');
     const c = join(dir, 'c.json');
-    await writeFile(a, JSON.stringify({ command: 'shard 1', results: [evalResult('resnet18_baseline', 71.4)] }));
-    await writeFile(b, JSON.stringify({ command: 'shard 2', results: [evalResult('resnet18_uniform8', 71.5)] }));
+    await writeFile(
+      a,
+      JSON.stringify({ command: 'shard 1', results: [evalResult('resnet18_baseline', 71.4)] }),
+    );
+    await writeFile(
+      b,
+      JSON.stringify({ command: 'shard 2', results: [evalResult('resnet18_uniform8', 71.5)] }),
+    );
     await writeFile(c, JSON.stringify([evalResult('resnet18_baseline', 70.0)]));
     const merged = join(dir, 'merged.json');
     const ok = run(['merge', a, b, '-o', merged]);
     expect(ok.code).toBe(0);
     const doc = JSON.parse(await readFile(merged, 'utf8'));
     expect(doc.command).toMatch(/^pnpm tables merge /);
-    expect(doc.results.map((x: { model: string }) => x.model)).toEqual(['resnet18_baseline', 'resnet18_uniform8']);
+    expect(doc.results.map((x: { model: string }) => x.model)).toEqual([
+      'resnet18_baseline',
+      'resnet18_uniform8',
+    ]);
     const bad = run(['merge', a, c, '-o', join(dir, 'never.json')]);
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
@@ -95,9 +128,17 @@ describe('pnpm tables (e2e)', () => {
   });
 
   it.each([
-    [['--shard', '1/2'], 2, '--data, --shard and --eval-out only apply with --evaluate'],
+    [
+      ['--shard', '1/2'],
+      2,
+      '--data, --shard, --eval-out, --batch-size and --workers only apply with --evaluate',
+    ],
     [['--evaluate'], 2, '--evaluate needs --data'],
-    [['--evaluate', '--data', '/nonexistent-imagenet'], 2, '--data /nonexistent-imagenet: not a folder'],
+    [
+      ['--evaluate', '--data', '/nonexistent-imagenet'],
+      2,
+      '--data /nonexistent-imagenet: not a folder',
+    ],
     [['--evaluate', '--data', '/tmp', '--shard', '3/2'], 1, "--shard '3/2'"],
     [['--results', '/nonexistent-results'], 2, '--results /nonexistent-results: not a folder'],
     [['merge', '/nonexistent.json'], 1, '/nonexistent.json: cannot read'],

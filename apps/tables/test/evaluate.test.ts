@@ -31,10 +31,19 @@ describe('tables --evaluate --shard', () => {
         evalOut,
       },
       {
-        evaluate: async () => async (job) => {
-          evaluated.push(job.model.name);
-          return { model: job.model.name, dataset: 'imagenet', count: 50000, top1: 50 + evaluated.length, top5: 80 };
-        },
+        evaluator: async () => ({
+          evaluate: async (job) => {
+            evaluated.push(job.model.name);
+            return {
+              model: job.model.name,
+              dataset: 'imagenet',
+              count: 50000,
+              top1: 50 + evaluated.length,
+              top5: 80,
+            };
+          },
+          skip: () => null,
+        }),
         fetch: async (name) => ({ dir: join(dir, name) }),
       },
     );

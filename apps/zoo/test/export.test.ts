@@ -33,8 +33,10 @@ describe.skipIf(!existsSync(cli) || !existsSync(ckpt))('zoo export', () => {
   it('fails with one line and no output file on a bad flag or a missing checkpoint', () => {
     const before = readdirSync(out).length;
     const bad = zoo(ckpt, '--mode', 'turbo');
-    expect(bad.status).toBe(1);
-    expect(bad.stderr.trim().split('\n')).toEqual(['zoo: --mode turbo: use exact or fast']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual([
+      'zoo: --mode turbo: use exact or fast (see `pnpm zoo --help`)',
+    ]);
     const missing = zoo(join(out, 'nope.pth.tar'));
     expect(missing.status).toBe(1);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);

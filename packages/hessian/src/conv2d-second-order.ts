@@ -87,7 +87,12 @@ function inputGrad(
   return op(dy, filter) as tf.Tensor4D;
 }
 
-function filterGrad(dy: tf.Tensor4D, x: tf.Tensor4D, info: Geometry, forward: Forward): tf.Tensor4D {
+function filterGrad(
+  dy: tf.Tensor4D,
+  x: tf.Tensor4D,
+  info: Geometry,
+  forward: Forward,
+): tf.Tensor4D {
   const op = tf.customGrad((...args) => {
     const [g, input, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
     save([g, input]);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { hessianVectorProduct, type LossFn } from './hvp.js';
 import type { TraceTarget } from './hutchinson.js';
+import { hessianVectorProduct, type LossFn } from './hvp.js';
 
 /**
  * Exact tr(H_ll) per layer: Σ_i e_iᵀ H e_i over every basis vector of the layer, one
@@ -38,7 +38,12 @@ function hessianColumns(
   const n = variable.size;
   const results: number[] = [];
   for (let i = 0; i < n; i++) {
-    const e = tf.tidy(() => tf.oneHot(tf.tensor1d([i], 'int32'), n).toFloat().reshape(variable.shape));
+    const e = tf.tidy(() =>
+      tf
+        .oneHot(tf.tensor1d([i], 'int32'), n)
+        .toFloat()
+        .reshape(variable.shape),
+    );
     const [hv] = hessianVectorProduct(loss, [variable], [e]);
     results.push(use(i, hv!.dataSync() as Float32Array));
     tf.dispose([e, hv!]);

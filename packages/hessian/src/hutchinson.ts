@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { HessianOptionError } from './errors.js';
-import { hessianVectorProduct, type LossFn } from './hvp.js';
+import { hessianVectorProductSum, type LossFn, type LossPart } from './hvp.js';
 import { RademacherStream } from './rademacher.js';
 
 /** A parameter block whose Hessian trace is wanted (one quantizable layer's weight). */
@@ -42,10 +42,11 @@ export const PYHESSIAN_TOL = 1e-3;
  * Rademacher v over all selected layers at once (the cross-layer blocks of H contribute zero in
  * expectation), so one Hessian-vector product per sample serves every layer. Each layer keeps a
  * running mean and stops with PyHessian's rule (relative change below `tol`, at most `maxIter`
- * samples); sampling ends when every layer has stopped.
+ * samples); sampling ends when every layer has stopped. `loss` may be given as weighted parts
+ * (a batch in chunks); H·v is then summed over them.
  */
 export function hutchinsonTraces(
-  loss: LossFn,
+  loss: LossFn | readonly LossPart[],
   targets: readonly TraceTarget[],
   options: HutchinsonOptions = {},
 ): LayerTrace[] {
@@ -58,6 +59,7 @@ export function hutchinsonTraces(
     throw new HessianOptionError(`tol ${tol} is not a positive number`);
   }
   if (targets.length === 0) throw new HessianOptionError('no layers selected');
+  const parts = typeof loss === 'function' ? [{ loss, weight: 1 }] : loss;
   const stream = new RademacherStream(options.seed ?? 0);
   const state = targets.map((t) => ({
     target: t,
@@ -70,8 +72,8 @@ export function hutchinsonTraces(
     const active = state.filter((s) => !s.done);
     if (active.length === 0) break;
     const vs = active.map((s) => stream.next(s.target.variable.shape));
-    const hv = hessianVectorProduct(
-      loss,
+    const hv = hessianVectorProductSum(
+      parts,
       active.map((s) => s.target.variable),
       vs,
     );
@@ -84,10 +86,7 @@ export function hutchinsonTraces(
       s.mean = mean;
     }
     tf.dispose([...vs, ...hv]);
-    options.onIteration?.(
-      iter,
-      state.filter((s) => !s.done).length,
-    );
+    options.onIteration?.(iter, state.filter((s) => !s.done).length);
   }
   return state.map((s) => ({
     name: s.target.name,

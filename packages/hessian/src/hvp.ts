@@ -30,3 +30,35 @@ export function hessianVectorProduct(
     return tf.grads(dot)([...params]);
   });
 }
+
+/** One term of a loss written as a weighted sum, e.g. the mean over a batch split in chunks. */
+export interface LossPart {
+  loss: LossFn;
+  weight: number;
+}
+
+/**
+ * H·v of L = Σ_k weight_k·L_k, one double backprop per part, so a large batch can be processed
+ * in chunks that fit in memory (the mean loss of a batch = Σ (n_k/N)·mean loss of chunk k).
+ */
+export function hessianVectorProductSum(
+  parts: readonly LossPart[],
+  params: readonly tf.Variable[],
+  vectors: readonly tf.Tensor[],
+): tf.Tensor[] {
+  if (parts.length === 0) throw new HessianError('hessianVectorProductSum: no loss parts');
+  let total: tf.Tensor[] | undefined;
+  for (const part of parts) {
+    const hv = hessianVectorProduct(part.loss, params, vectors);
+    const scaled = hv.map((t) => tf.mul(t, part.weight));
+    tf.dispose(hv);
+    if (total === undefined) {
+      total = scaled;
+    } else {
+      const sum = total.map((t, i) => tf.add(t, scaled[i]!));
+      tf.dispose([...total, ...scaled]);
+      total = sum;
+    }
+  }
+  return total!;
+}

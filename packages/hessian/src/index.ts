@@ -9,10 +9,16 @@ export {
   PYHESSIAN_TOL,
   type TraceTarget,
 } from './hutchinson.js';
-export { hessianVectorProduct, type LossFn } from './hvp.js';
+export {
+  hessianVectorProduct,
+  hessianVectorProductSum,
+  type LossFn,
+  type LossPart,
+} from './hvp.js';
 export { hawqLatencies, type LayerLatency } from './latency.js';
 export { type QuantLayer, resnetBodyLayers } from './layers.js';
 export { crossEntropy } from './loss.js';
+export { floatResNetFromStateDict, isHawqStateDict } from './model.js';
 export { quantPerturbation } from './perturbation.js';
 export { RademacherStream } from './rademacher.js';
 export { registerSecondOrderGradients } from './second-order.js';

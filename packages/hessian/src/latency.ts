@@ -7,7 +7,12 @@ export interface LayerLatency {
   int8: number;
 }
 
-const ALIASES: Record<string, string> = { c1: 'quant_convbn1', c2: 'quant_convbn2', c3: 'quant_convbn3', id: 'quant_identity_convbn' };
+const ALIASES: Record<string, string> = {
+  c1: 'quant_convbn1',
+  c2: 'quant_convbn2',
+  c3: 'quant_convbn3',
+  id: 'quant_identity_convbn',
+};
 
 function table(rows: [string, number, number][]): ReadonlyMap<string, LayerLatency> {
   return new Map(

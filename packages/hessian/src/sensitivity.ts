@@ -1,7 +1,7 @@
 import { RESNET_ARCHS, resnetSpec } from '@hawq-ts/core';
 import { type FloatModel, inferResNetSpec } from '@hawq-ts/models';
 import * as tf from '@tensorflow/tfjs';
-import { LayerSelectionError } from './errors.js';
+import { HessianOptionError, LayerSelectionError } from './errors.js';
 import { type HutchinsonOptions, hutchinsonTraces, type LayerTrace } from './hutchinson.js';
 import { hawqLatencies } from './latency.js';
 import { resnetBodyLayers } from './layers.js';
@@ -39,6 +39,11 @@ export interface SensitivityOptions extends HutchinsonOptions {
   arch: string;
   /** Restrict to these HAWQ layer names (default: every body conv). */
   layers?: readonly string[];
+  /**
+   * Images per double backprop (default: the whole batch). The batch's mean loss is the weighted
+   * sum of the chunks' mean losses, so the result does not depend on it; memory does.
+   */
+  chunkSize?: number;
 }
 
 export interface SensitivityResult {
@@ -79,11 +84,14 @@ export function computeSensitivity(
     ...(options.layers ? { only: options.layers } : {}),
   });
   registerSecondOrderGradients();
-  const images = tf.tensor4d(batch.images, [...batch.shape]);
+  const chunks = splitBatch(batch, options.chunkSize ?? batch.shape[0]);
   try {
-    const loss = () => crossEntropy(model.forward(images, false), batch.labels);
+    const parts = chunks.map((c) => ({
+      loss: () => crossEntropy(model.forward(c.images, false), c.labels),
+      weight: c.labels.length / batch.labels.length,
+    }));
     const traces = hutchinsonTraces(
-      loss,
+      parts,
       layers.map((l) => ({ name: l.spec.name, variable: l.variable })),
       options,
     );
@@ -102,6 +110,31 @@ export function computeSensitivity(
     });
     return { report: { arch, layers: entries }, traces, fullWidth };
   } finally {
-    images.dispose();
+    tf.dispose(chunks.map((c) => c.images));
   }
+}
+
+function splitBatch(
+  batch: DataBatch,
+  chunkSize: number,
+): { images: tf.Tensor4D; labels: Int32Array }[] {
+  const [n, c, h, w] = batch.shape;
+  if (!Number.isInteger(chunkSize) || chunkSize < 1) {
+    throw new HessianOptionError(`chunk size ${chunkSize} is not a positive integer`);
+  }
+  if (n < 1 || batch.labels.length !== n || batch.images.length !== n * c * h * w) {
+    throw new HessianOptionError(
+      `batch of shape [${batch.shape.join(', ')}] has ${batch.images.length} values and ${batch.labels.length} labels`,
+    );
+  }
+  const per = c * h * w;
+  const out: { images: tf.Tensor4D; labels: Int32Array }[] = [];
+  for (let start = 0; start < n; start += chunkSize) {
+    const end = Math.min(n, start + chunkSize);
+    out.push({
+      images: tf.tensor4d(batch.images.subarray(start * per, end * per), [end - start, c, h, w]),
+      labels: batch.labels.subarray(start, end),
+    });
+  }
+  return out;
 }

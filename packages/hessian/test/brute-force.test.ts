@@ -75,7 +75,8 @@ describe.each(['cpu', 'wasm'])('tiny conv net on %s', (backend) => {
       }
       offset += size;
       const got = exact.get(names[k]!)!;
-      if (report) console.log(`${backend}: tr(H_${names[k]}) exact ${got}, brute force ${refTrace}`);
+      if (report)
+        console.log(`${backend}: tr(H_${names[k]}) exact ${got}, brute force ${refTrace}`);
       expect(Math.abs(got - tfTrace)).toBeLessThanOrEqual(1e-6 * Math.abs(tfTrace) + 1e-9);
       expect(Math.abs(got - refTrace)).toBeLessThanOrEqual(1e-4 * Math.abs(refTrace) + 1e-6);
       // The single-block path (hessianBlock) and the joint path agree.

@@ -21,7 +21,10 @@ function quadratic(a: number[], n: number) {
   const w = tf.variable(tf.tensor1d(Array.from({ length: n }, (_, i) => 0.1 * (i + 1))));
   const am = tf.tensor2d(a, [n, n]);
   const loss = () =>
-    tf.tidy(() => tf.mul(0.5, tf.sum(tf.mul(w, tf.matMul(am, w.reshape([n, 1])).reshape([n])))) as tf.Scalar);
+    tf.tidy(
+      () =>
+        tf.mul(0.5, tf.sum(tf.mul(w, tf.matMul(am, w.reshape([n, 1])).reshape([n])))) as tf.Scalar,
+    );
   return { w, loss, trace: a.reduce((t, v, k) => (k % (n + 1) === 0 ? t + v : t), 0) };
 }
 

@@ -18,7 +18,10 @@ function naive(w: Float32Array, channels: number, bits: number): number {
 }
 
 describe('quantPerturbation', () => {
-  const w = Float32Array.from({ length: 4 * 18 }, (_, i) => Math.sin(i * 1.7) * (1 + (i % 4)) * 0.1);
+  const w = Float32Array.from(
+    { length: 4 * 18 },
+    (_, i) => Math.sin(i * 1.7) * (1 + (i % 4)) * 0.1,
+  );
 
   it('matches a direct per-channel symmetric quantization at 4 and 8 bits', () => {
     for (const bits of [4, 8]) {

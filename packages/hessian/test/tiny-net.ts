@@ -2,9 +2,9 @@
 // the tfjs ops the ResNets use, and as an independent float64 forward pass in plain JS, whose
 // Hessian by finite differences of the loss is the brute-force reference.
 import * as tf from '@tensorflow/tfjs';
-import { crossEntropy } from '../src/loss.js';
 import { uniformFloat32 } from 'pure-rand/distribution/uniformFloat32';
 import { mersenne } from 'pure-rand/generator/mersenne';
+import { crossEntropy } from '../src/loss.js';
 
 const N = 2;
 const H = 6;
@@ -139,7 +139,8 @@ function convBnRelu(
               if (ix < 0 || ix >= h) continue;
               for (let ci = 0; ci < cin; ci++) {
                 acc +=
-                  x[((n * h + iy) * h + ix) * cin + ci]! * w[((ky * 3 + kx) * cin + ci) * cout + co]!;
+                  x[((n * h + iy) * h + ix) * cin + ci]! *
+                  w[((ky * 3 + kx) * cin + ci) * cout + co]!;
               }
             }
           }

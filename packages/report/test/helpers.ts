@@ -24,7 +24,9 @@ export function parseSeedTables(text = readFileSync(SEED_README, 'utf8')): SeedR
   for (let i = 0; i + 1 < lines.length; i++) {
     const head = /^(\w+) \|$/.exec(lines[i]!);
     if (!head) continue;
-    const cells = lines[i + 1]!.split('|').map((c) => c.trim()).filter((c) => c !== '');
+    const cells = lines[i + 1]!.split('|')
+      .map((c) => c.trim())
+      .filter((c) => c !== '');
     const withSpeed = cells.length === 6;
     rows.push({
       model: head[1]!,

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLED_RESULTS_DIR, buildReport, loadResults, mergeResults, toHtml } from '../src/index.js';
+import {
+  BUNDLED_RESULTS_DIR,
+  buildReport,
+  loadResults,
+  mergeResults,
+  toHtml,
+} from '../src/index.js';
 import { result } from './helpers.js';
 
 // Debian's chromium (tools/setup.sh installs it); HAWQ_CHROMIUM overrides the path.
@@ -28,7 +34,9 @@ describe('HTML report in headless Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} not found: install Debian's chromium (tools/setup.sh) or set HAWQ_CHROMIUM`);
+      throw new Error(
+        `${CHROMIUM} not found: install Debian's chromium (tools/setup.sh) or set HAWQ_CHROMIUM`,
+      );
     }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
     dir = await mkdtemp(join(tmpdir(), 'hawq-report-html-'));
@@ -41,7 +49,11 @@ describe('HTML report in headless Chromium', () => {
   it('renders without console errors and every plot has one point per row', async () => {
     const loaded = await loadedPromise;
     const results = mergeResults([
-      { source: 'e.json', command: 'test', results: [result('resnet50_uniform8', 77.4), result('resnet18_uniform4', 68.9)] },
+      {
+        source: 'e.json',
+        command: 'test',
+        results: [result('resnet50_uniform8', 77.4), result('resnet18_uniform4', 68.9)],
+      },
     ]);
     const report = buildReport({ results, deploy: loaded.deploy });
     const file = join(dir, 'report.html');
@@ -55,7 +67,9 @@ describe('HTML report in headless Chromium', () => {
     page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
 
-    const names = report.tables.filter((t) => t.dataset === 'imagenet').flatMap((t) => t.rows.map((r) => r.name));
+    const names = report.tables
+      .filter((t) => t.dataset === 'imagenet')
+      .flatMap((t) => t.rows.map((r) => r.name));
     expect(names).toHaveLength(27);
     for (const plot of PLOTS) {
       const rows = await page.$$eval(`svg[data-plot="${plot}"] circle[data-row]`, (cs) =>
@@ -65,7 +79,10 @@ describe('HTML report in headless Chromium', () => {
       // Points are inside the plot's viewBox and actually laid out.
       const boxes = await page.$$eval(`svg[data-plot="${plot}"] circle[data-row]`, (cs) =>
         cs.map((c) => {
-          const b = (c as SVGCircleElement).getBBox();
+          // The test compiles without DOM types; getBBox is SVGGraphicsElement's.
+          const b = (
+            c as unknown as { getBBox(): { x: number; y: number; width: number; height: number } }
+          ).getBBox();
           return { x: b.x, y: b.y, width: b.width, height: b.height };
         }),
       );
@@ -78,8 +95,9 @@ describe('HTML report in headless Chromium', () => {
       }
     }
     // Measured rows are filled, published ones hollow.
-    const measured = await page.$$eval('svg[data-plot="top1-vs-bops"] circle[data-source="measured"]', (cs) =>
-      cs.map((c) => c.getAttribute('data-row')),
+    const measured = await page.$$eval(
+      'svg[data-plot="top1-vs-bops"] circle[data-source="measured"]',
+      (cs) => cs.map((c) => c.getAttribute('data-row')),
     );
     expect(measured.sort()).toEqual(['resnet18_uniform4', 'resnet50_uniform8']);
     // A Pareto front per quantized model family (FP-only models have a single point).

@@ -53,10 +53,22 @@ describe('results JSON reader', () => {
 
   it.each([
     ['not json', '{', /x\.json: not valid JSON/],
-    ['missing top1', JSON.stringify({ model: 'a', dataset: 'imagenet', count: 1 }), /x\.json: top1:/],
+    [
+      'missing top1',
+      JSON.stringify({ model: 'a', dataset: 'imagenet', count: 1 }),
+      /x\.json: top1:/,
+    ],
     ['percent out of range', JSON.stringify(result('resnet18_uniform8', 171)), /x\.json: top1:/],
-    ['bad sha', JSON.stringify(result('resnet18_uniform8', 1, { checkpointSha256: 'xyz' })), /checkpointSha256/],
-    ['bad envelope', JSON.stringify({ command: 'c', results: [{ model: 'm' }] }), /x\.json: results\.0\./],
+    [
+      'bad sha',
+      JSON.stringify(result('resnet18_uniform8', 1, { checkpointSha256: 'xyz' })),
+      /checkpointSha256/,
+    ],
+    [
+      'bad envelope',
+      JSON.stringify({ command: 'c', results: [{ model: 'm' }] }),
+      /x\.json: results\.0\./,
+    ],
   ])('rejects %s with a one-line error naming the file', (_, text, re) => {
     expect(() => parseResultsJson(text, 'x.json')).toThrow(ResultsFileError);
     expect(() => parseResultsJson(text, 'x.json')).toThrow(re);
@@ -69,10 +81,16 @@ describe('merge', () => {
     const b = {
       source: 'b.json',
       command: null,
-      results: [result('resnet18_bops_0.5', 70.1), result('resnet18', 71.5, { model: 'resnet18', scheme: 'uniform8' })],
+      results: [
+        result('resnet18_bops_0.5', 70.1),
+        result('resnet18', 71.5, { model: 'resnet18', scheme: 'uniform8' }),
+      ],
     };
     const merged = mergeResults([a, b]);
-    expect(merged.map((m) => zooModelOf(m.result)?.name)).toEqual(['resnet18_uniform8', 'resnet18_bops0.5']);
+    expect(merged.map((m) => zooModelOf(m.result)?.name)).toEqual([
+      'resnet18_uniform8',
+      'resnet18_bops0.5',
+    ]);
     expect(merged[0]!.source).toBe('a.json');
   });
 
@@ -83,8 +101,16 @@ describe('merge', () => {
   });
 
   it('keeps ImageNet and Fashion-MNIST results of the same architecture apart', () => {
-    const fm = { source: 'f.json', command: null, results: [result('resnet18', 91, { scheme: 'uniform8', dataset: 'fashion-mnist' })] };
-    const b = { source: 'b.json', command: null, results: [result('resnet18', 71.5, { scheme: 'uniform8' })] };
+    const fm = {
+      source: 'f.json',
+      command: null,
+      results: [result('resnet18', 91, { scheme: 'uniform8', dataset: 'fashion-mnist' })],
+    };
+    const b = {
+      source: 'b.json',
+      command: null,
+      results: [result('resnet18', 71.5, { scheme: 'uniform8' })],
+    };
     expect(mergeResults([a, fm, b])).toHaveLength(2);
   });
 });
@@ -99,7 +125,9 @@ describe('shards', () => {
 
   it('splits the 27 models so every model is in exactly one shard', () => {
     for (const n of [1, 2, 3, 5, 27, 30]) {
-      const all = Array.from({ length: n }, (_, i) => shardItems(ZOO_MODELS, { index: i + 1, count: n }))
+      const all = Array.from({ length: n }, (_, i) =>
+        shardItems(ZOO_MODELS, { index: i + 1, count: n }),
+      )
         .flat()
         .map((m) => m.name)
         .sort();
@@ -109,7 +137,14 @@ describe('shards', () => {
 
   it('leaves out models that already have an ImageNet result', () => {
     const have = mergeResults([
-      { source: 'a', command: null, results: [result('resnet18_baseline', 71.4), result('resnet50', 1, { scheme: 'uniform8', dataset: 'fashion-mnist' })] },
+      {
+        source: 'a',
+        command: null,
+        results: [
+          result('resnet18_baseline', 71.4),
+          result('resnet50', 1, { scheme: 'uniform8', dataset: 'fashion-mnist' }),
+        ],
+      },
     ]);
     const pending = pendingEvaluations(have, { index: 1, count: 3 }).map((m) => m.name);
     expect(pending).not.toContain('resnet18_baseline');
@@ -151,11 +186,14 @@ describe('runEvaluations (injected evaluator)', () => {
 
   it('rejects a result for another model, or a malformed one', async () => {
     const base = { models, dataDir: '/d', fetch: async () => ({ dir: '/c' }) };
-    await expect(runEvaluations({ ...base, evaluate: async () => result('resnet50_uniform8', 1) })).rejects.toThrow(
-      EvaluationError,
-    );
     await expect(
-      runEvaluations({ ...base, evaluate: async () => ({ ...result('resnet18_baseline', 1), count: -1 }) }),
+      runEvaluations({ ...base, evaluate: async () => result('resnet50_uniform8', 1) }),
+    ).rejects.toThrow(EvaluationError);
+    await expect(
+      runEvaluations({
+        ...base,
+        evaluate: async () => ({ ...result('resnet18_baseline', 1), count: -1 }),
+      }),
     ).rejects.toThrow(/malformed result for resnet18_baseline: count/);
   });
 });

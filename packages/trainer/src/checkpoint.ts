@@ -103,7 +103,10 @@ export async function saveMidEpoch(
   pos: Omit<ResumePosition, 'checkpointSha256' | 'bnCounters'>,
 ): Promise<void> {
   const file = join(dir, CHECKPOINT_FILE);
-  await saveTorch(file, checkpointDict(model, opt, { epoch: pos.epoch, arch, bestAcc1: pos.bestAcc1 }));
+  await saveTorch(
+    file,
+    checkpointDict(model, opt, { epoch: pos.epoch, arch, bestAcc1: pos.bestAcc1 }),
+  );
   const sidecar: ResumePosition = {
     ...pos,
     bnCounters: model
@@ -158,9 +161,7 @@ export async function loadResume(file: string): Promise<LoadedResume> {
 
 /** Restore the fix_BN_threshold counters saved in a sidecar. */
 export function restoreBnCounters(model: QResNet, counters: readonly number[]): void {
-  const convs = model
-    .namedModules()
-    .flatMap(([, m]) => (m instanceof QuantBnConv2d ? [m] : []));
+  const convs = model.namedModules().flatMap(([, m]) => (m instanceof QuantBnConv2d ? [m] : []));
   if (counters.length !== convs.length) {
     throw new ResumeError(
       `${RESUME_FILE}: ${counters.length} BN counters for ${convs.length} QuantBnConv2d modules`,

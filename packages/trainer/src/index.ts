@@ -15,11 +15,6 @@ export {
   saveQuantizedCheckpoint,
 } from './checkpoint.js';
 export { ResumeError, TrainerError } from './errors.js';
-export { crossEntropy, type KdOptions, kdNaiveLoss } from './loss.js';
-export { checkQatCase, type QatCheckResult, type QatTolerance } from './qat-check.js';
-export { cosineLr, type LrSchedule, lrAt, stepLr } from './schedule.js';
-export { Sgd, type SgdOptions } from './sgd.js';
-export { type StepInput, type StepResult, trainStep } from './step.js';
 export {
   type FitResult,
   QatTrainer,
@@ -28,3 +23,8 @@ export {
   type TrainerOptions,
   type TrainSource,
 } from './loop.js';
+export { crossEntropy, type KdOptions, kdNaiveLoss } from './loss.js';
+export { checkQatCase, type QatCheckResult, type QatTolerance } from './qat-check.js';
+export { cosineLr, type LrSchedule, lrAt, stepLr } from './schedule.js';
+export { Sgd, type SgdOptions } from './sgd.js';
+export { type StepInput, type StepResult, trainStep } from './step.js';

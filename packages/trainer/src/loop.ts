@@ -37,7 +37,10 @@ export interface TrainSource {
 }
 
 export interface Teacher {
-  logits(images: Float32Array, shape: readonly [number, number, number, number]): Promise<Float32Array>;
+  logits(
+    images: Float32Array,
+    shape: readonly [number, number, number, number],
+  ): Promise<Float32Array>;
 }
 
 export interface TrainerOptions {
@@ -91,7 +94,10 @@ export class QatTrainer {
   }
 
   /** validate(): frozen forward over the validation set, then quantized_checkpoint.pth.tar. */
-  async validate(val: AsyncIterable<EvalBatch> | Iterable<EvalBatch>, total?: number): Promise<number> {
+  async validate(
+    val: AsyncIterable<EvalBatch> | Iterable<EvalBatch>,
+    total?: number,
+  ): Promise<number> {
     const engine = createTfjsEngine(this.model);
     try {
       const r = await evaluate(engine, val, {

@@ -8,9 +8,14 @@ import {
   type PyValue,
   readHawqCheckpoint,
   stateDictOf,
-  Tensor,
+  type Tensor,
 } from '@hawq-ts/checkpoint';
-import { exportStateDict, type QResNet, qResNetFromHawqStateDict, trainableVariables } from '@hawq-ts/models';
+import {
+  exportStateDict,
+  type QResNet,
+  qResNetFromHawqStateDict,
+  trainableVariables,
+} from '@hawq-ts/models';
 import { checkpointDict } from './checkpoint.js';
 import { TrainerError } from './errors.js';
 import { Sgd } from './sgd.js';
@@ -51,7 +56,7 @@ interface QatManifest {
   eval_input: RawFile;
   eval_labels?: RawFile;
   sgd: { lr: number; momentum: number; weight_decay: number; dampening: number; nesterov: boolean };
-  files: ({ file: string; omitted_keys?: { source: string; path: string; keys: string[] }[] })[];
+  files: { file: string; omitted_keys?: { source: string; path: string; keys: string[] }[] }[];
 }
 
 function bytes(file: string): ArrayBuffer {
@@ -123,7 +128,8 @@ function compare(
   return { name, tolerance, ok: d <= bound, maxAbsDiff: d, bound };
 }
 
-const FLOAT_PARAM = /(conv\.weight|conv\.bias|bn\.weight|bn\.bias|quant_output\.weight|quant_output\.bias)$/;
+const FLOAT_PARAM =
+  /(conv\.weight|conv\.bias|bn\.weight|bn\.bias|quant_output\.weight|quant_output\.bias)$/;
 
 /** Tolerance of a state_dict key: float parameters 1e-5·max, post-step integers ±1 flips, rest exact. */
 function keyTolerance(key: string, postStep: boolean): QatTolerance {
@@ -144,7 +150,14 @@ function compareStateDicts(
   for (const [k, t] of ref) {
     const o = ours.get(k);
     if (!o) {
-      out.push({ name: `${prefix}/${k}`, tolerance: 'exact', ok: false, maxAbsDiff: Number.NaN, bound: 0, detail: 'missing in ours' });
+      out.push({
+        name: `${prefix}/${k}`,
+        tolerance: 'exact',
+        ok: false,
+        maxAbsDiff: Number.NaN,
+        bound: 0,
+        detail: 'missing in ours',
+      });
       continue;
     }
     out.push(compare(`${prefix}/${k}`, o.toFloat64(), t.toFloat64(), keyTolerance(k, postStep)));
@@ -190,7 +203,8 @@ export async function checkQatCase(
   caseDir: string,
 ): Promise<{ ok: boolean; results: QatCheckResult[] }> {
   const m = JSON.parse(readFileSync(join(caseDir, 'manifest.json'), 'utf8')) as QatManifest;
-  if (m.kind !== 'qat') throw new TrainerError(`${caseDir}: manifest kind is '${m.kind}', not 'qat'`);
+  if (m.kind !== 'qat')
+    throw new TrainerError(`${caseDir}: manifest kind is '${m.kind}', not 'qat'`);
   const startFile = join(caseDir, m.start_checkpoint);
   const start = readHawqCheckpoint(await loadTorch(startFile), startFile);
   const model: QResNet = qResNetFromHawqStateDict(start.stateDict, {
@@ -220,10 +234,14 @@ export async function checkQatCase(
   const refGrads = stateDictOf(await loadTorch(join(caseDir, 'grads.pth')));
   const gradNames = [...refGrads.keys()];
   if (gradNames.length !== step.grads.length) {
-    throw new TrainerError(`${caseDir}: grads.pth has ${gradNames.length} parameters, the model ${step.grads.length}`);
+    throw new TrainerError(
+      `${caseDir}: grads.pth has ${gradNames.length} parameters, the model ${step.grads.length}`,
+    );
   }
   gradNames.forEach((k, i) => {
-    results.push(compare(`grads/${k}`, step.grads[i]!, refGrads.get(k)!.toFloat32(), 'tensor-max-1e-5'));
+    results.push(
+      compare(`grads/${k}`, step.grads[i]!, refGrads.get(k)!.toFloat32(), 'tensor-max-1e-5'),
+    );
   });
 
   // 2. the state right after the step (before validate)
@@ -244,7 +262,8 @@ export async function checkQatCase(
     let hit = 0;
     evalLabels.forEach((l, i) => {
       let best = 0;
-      for (let c = 1; c < classes; c++) if (logits[i * classes + c]! > logits[i * classes + best]!) best = c;
+      for (let c = 1; c < classes; c++)
+        if (logits[i * classes + c]! > logits[i * classes + best]!) best = c;
       if (best === l) hit++;
     });
     return Math.fround((hit * 100) / evalLabels.length);
@@ -261,18 +280,41 @@ export async function checkQatCase(
     const b = s.get('momentum_buffer')!;
     results.push(
       a
-        ? compare(`checkpoint/optimizer/state/${i}/momentum_buffer`, a.toFloat32(), b.toFloat32(), 'tensor-max-1e-5')
-        : { name: `checkpoint/optimizer/state/${i}`, tolerance: 'exact', ok: false, maxAbsDiff: Number.NaN, bound: 0, detail: 'missing in ours' },
+        ? compare(
+            `checkpoint/optimizer/state/${i}/momentum_buffer`,
+            a.toFloat32(),
+            b.toFloat32(),
+            'tensor-max-1e-5',
+          )
+        : {
+            name: `checkpoint/optimizer/state/${i}`,
+            tolerance: 'exact',
+            ok: false,
+            maxAbsDiff: Number.NaN,
+            bound: 0,
+            detail: 'missing in ours',
+          },
     );
   }
   const scalars: [string, unknown, unknown][] = [
     ['epoch', ours.epoch, ref.epoch],
     ['arch', ours.arch, ref.arch],
     ['best_acc1', ours.bestAcc1, ref.bestAcc1],
-    ['param_groups', JSON.stringify(ours.optimizer.paramGroups), JSON.stringify(ref.optimizer.paramGroups)],
+    [
+      'param_groups',
+      JSON.stringify(ours.optimizer.paramGroups),
+      JSON.stringify(ref.optimizer.paramGroups),
+    ],
   ];
   for (const [name, a, b] of scalars) {
-    results.push({ name: `checkpoint/${name}`, tolerance: 'exact', ok: a === b, maxAbsDiff: a === b ? 0 : Number.NaN, bound: 0, ...(a === b ? {} : { detail: `${String(a)} vs ${String(b)}` }) });
+    results.push({
+      name: `checkpoint/${name}`,
+      tolerance: 'exact',
+      ok: a === b,
+      maxAbsDiff: a === b ? 0 : Number.NaN,
+      bound: 0,
+      ...(a === b ? {} : { detail: `${String(a)} vs ${String(b)}` }),
+    });
   }
 
   // 5. strict: HAWQ's own post-step checkpoint must reproduce the post-step logits bit for bit
@@ -281,6 +323,8 @@ export async function checkQatCase(
     flags: flagsOf(m),
   });
   const strict = theirs.evaluateExact({ shape: ev.shape, data: ev.data });
-  results.push(compare('logits_after_step (from HAWQ checkpoint)', strict.logits.data, refAfter, 'exact'));
+  results.push(
+    compare('logits_after_step (from HAWQ checkpoint)', strict.logits.data, refAfter, 'exact'),
+  );
   return { ok: results.every((r) => r.ok), results };
 }

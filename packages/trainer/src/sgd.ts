@@ -80,7 +80,9 @@ export class Sgd {
       const p = this.params[i];
       const t = s.get('momentum_buffer');
       if (!p || !t) {
-        throw new TrainerError(`${source}: optimizer state ${i} does not fit the model's ${this.params.length} parameters`);
+        throw new TrainerError(
+          `${source}: optimizer state ${i} does not fit the model's ${this.params.length} parameters`,
+        );
       }
       if (t.shape.join(',') !== p.shape.join(',')) {
         throw new TrainerError(

@@ -20,17 +20,15 @@ export interface StepResult {
   grads: Float32Array[];
 }
 
-export function trainStep(
-  model: QResNet,
-  opt: Sgd,
-  input: StepInput,
-  kd?: KdOptions,
-): StepResult {
+export function trainStep(model: QResNet, opt: Sgd, input: StepInput, kd?: KdOptions): StepResult {
   const vars = trainableVariables(model);
   let logits: Float32Array = new Float32Array();
   const x = tf.tensor4d(input.images, [...input.shape]);
   const teacher = input.teacherLogits
-    ? tf.tensor2d(input.teacherLogits, [input.shape[0], input.teacherLogits.length / input.shape[0]])
+    ? tf.tensor2d(input.teacherLogits, [
+        input.shape[0],
+        input.teacherLogits.length / input.shape[0],
+      ])
     : undefined;
   try {
     const { value, grads } = tf.variableGrads(() => {

@@ -85,7 +85,9 @@ describe('QAT loop', () => {
     expect([...sc.keys()]).toEqual([...sa.keys()]);
     for (const [k, t] of sa) expect([...sc.get(k)!.toFloat32()], k).toEqual([...t.toFloat32()]);
     const ca = a.optimizer.buffers;
-    c.optimizer.buffers.forEach((buf, i) => expect([...buf!], `buf ${i}`).toEqual([...ca[i]!]));
+    c.optimizer.buffers.forEach((buf, i) => {
+      expect([...buf!], `buf ${i}`).toEqual([...ca[i]!]);
+    });
 
     // a sidecar from another seed is refused
     await expect(
@@ -93,5 +95,26 @@ describe('QAT loop', () => {
         resume: { ...resume, position: { ...resume.position!, seed: 7 } },
       }),
     ).rejects.toThrow(/--seed 7, this run uses 8/);
+  });
+
+  it('--checkpoint-iter N saves every N batches inside an epoch', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trainer-iter-'));
+    const lines: string[] = [];
+    const t = new QatTrainer(tinyModel(), {
+      ...opts(dir),
+      checkpointIter: 1,
+      log: (l) => lines.push(l),
+    });
+    await t.fit(syntheticSource(5, 3), val);
+    expect(lines.filter((l) => l.startsWith('saved a resumable checkpoint'))).toEqual([
+      'saved a resumable checkpoint at epoch 0, batch 1',
+      'saved a resumable checkpoint at epoch 0, batch 2',
+    ]);
+    // the epoch-end checkpoint supersedes the mid-epoch position
+    expect(existsSync(join(dir, RESUME_FILE))).toBe(false);
+    // --print-freq 1: quant_train.py's progress line for every batch
+    expect(
+      lines.filter((l) => /^Epoch: \[0\]\[\d\/3\]\tLoss \S+ \(\S+\)\tAcc@1 /.test(l)),
+    ).toHaveLength(3);
   });
 });

@@ -4,17 +4,13 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { CheckpointError } from '@hawq-ts/checkpoint';
-import {
-  DeployError,
-  exportFloatOnnx,
-  exportIntegerOnnx,
-  integerModelFromHawq,
-  loadStateDict,
-  packIntegerModel,
-  writeFileAtomic,
-} from '@hawq-ts/deploy';
 import { modelDir } from '@hawq-ts/zoo';
 import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+
+// @hawq-ts/deploy pulls in onnxruntime-node and tfjs (~0.7 s): load it only when exporting, so
+// every other `pnpm zoo` command starts fast.
+const loadDeploy = () => import('@hawq-ts/deploy');
 
 interface ExportFlags {
   format: string;
@@ -33,6 +29,7 @@ async function isFile(p: string): Promise<boolean> {
 
 /** A checkpoint path, or the checkpoint inside an installed zoo model's directory. */
 async function resolveCheckpoint(target: string): Promise<string> {
+  const { DeployError } = await loadDeploy();
   if (await isFile(target)) return target;
   const dir = await modelDir(target);
   const files = (await readdir(dir, { recursive: true }))
@@ -51,11 +48,20 @@ async function resolveCheckpoint(target: string): Promise<string> {
 
 export async function runExport(target: string, flags: ExportFlags): Promise<string> {
   if (!['onnx', 'packed'].includes(flags.format))
-    throw new DeployError(`--format ${flags.format}: use onnx or packed`);
+    throw new UsageError(`--format ${flags.format}: use onnx or packed`);
   if (!['exact', 'fast'].includes(flags.mode))
-    throw new DeployError(`--mode ${flags.mode}: use exact or fast`);
+    throw new UsageError(`--mode ${flags.mode}: use exact or fast`);
   const opset = Number(flags.opset);
-  if (opset !== 13 && opset !== 21) throw new DeployError(`--opset ${flags.opset}: use 13 or 21`);
+  if (opset !== 13 && opset !== 21) throw new UsageError(`--opset ${flags.opset}: use 13 or 21`);
+  const {
+    DeployError,
+    exportFloatOnnx,
+    exportIntegerOnnx,
+    integerModelFromHawq,
+    loadStateDict,
+    packIntegerModel,
+    writeFileAtomic,
+  } = await loadDeploy();
   const file = await resolveCheckpoint(target);
   const { stateDict, arch: storedArch } = await loadStateDict(file);
   const arch = flags.arch ?? storedArch;
@@ -108,6 +114,7 @@ export function registerExport(program: Command): void {
       try {
         process.stdout.write(`${await runExport(model, flags)}\n`);
       } catch (err) {
+        const { DeployError } = await loadDeploy();
         if (err instanceof DeployError || err instanceof CheckpointError) {
           process.stderr.write(`zoo: ${err.message}\n`);
           process.exitCode = 1;

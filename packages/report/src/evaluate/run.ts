@@ -40,6 +40,8 @@ export interface RunOptions {
   dataDir: string;
   evaluate: EvaluateFn;
   fetch: FetchFn;
+  /** Why the evaluator cannot evaluate a model (it is then skipped and logged), or null. */
+  skip?: (model: ZooModel) => string | null;
   /** Called after each evaluation with all results so far (the CLI saves them atomically). */
   onResult?: (results: readonly EvalResult[]) => Promise<void>;
   log?: (line: string) => void;
@@ -51,6 +53,11 @@ export async function runEvaluations(opts: RunOptions): Promise<EvalResult[]> {
   const results: EvalResult[] = [];
   for (const [k, model] of opts.models.entries()) {
     opts.signal?.throwIfAborted();
+    const reason = opts.skip?.(model) ?? null;
+    if (reason !== null) {
+      opts.log?.(`[${k + 1}/${opts.models.length}] ${model.name}: skipped (${reason})`);
+      continue;
+    }
     opts.log?.(`[${k + 1}/${opts.models.length}] ${model.name}: fetching`);
     const { dir } = await opts.fetch(model.name);
     opts.log?.(`[${k + 1}/${opts.models.length}] ${model.name}: evaluating`);
