@@ -139,7 +139,11 @@ describe('pnpm tables (e2e)', () => {
       2,
       '--data /nonexistent-imagenet: not a folder',
     ],
-    [['--evaluate', '--data', '/tmp', '--shard', '3/2'], 1, "--shard '3/2'"],
+    [
+      ['--evaluate', '--data', '/tmp', '--shard', '1/2'],
+      2,
+      '--data: ImageNet validation split /tmp/val: not a folder',
+    ],
     [['--results', '/nonexistent-results'], 2, '--results /nonexistent-results: not a folder'],
     [['merge', '/nonexistent.json'], 1, '/nonexistent.json: cannot read'],
   ])('%j fails with one line and exit %i', (args, code, message) => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZOO_MODELS } from '@hawq-ts/zoo';
@@ -10,6 +10,7 @@ describe('tables --evaluate --shard', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hawq-tables-eval-'));
+    await mkdir(join(dir, 'val'));
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });

@@ -15,6 +15,7 @@ export {
   saveQuantizedCheckpoint,
 } from './checkpoint.js';
 export { ResumeError, TrainerError } from './errors.js';
+export { type FloatTrainOptions, floatEngine, trainFloat } from './float.js';
 export {
   type FitResult,
   QatTrainer,

@@ -1,10 +1,29 @@
 // Run case directories: expand parents, dispatch on the manifest's kind, summarise.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Check, CheckList } from './compare.js';
+import { type Check, CheckList } from './compare.js';
 import { checkFloatCase } from './float-case.js';
 import { readManifest } from './manifest.js';
 import { checkQuantizedCase } from './quantized-case.js';
+
+/** Which engine evaluates the case: the tfjs/JS quantizer, or the exported integer ONNX on ORT. */
+export type GoldenEngine = 'tfjs' | 'ort';
+
+export interface CheckOptions {
+  engine?: GoldenEngine;
+}
+
+/** The exact ORT engine of @hawq-ts/deploy: export the case's checkpoint, run it, compare. */
+async function checkOnOrt(dir: string): Promise<CheckList[]> {
+  const { runGoldenCaseOnOrt } = await import('@hawq-ts/deploy');
+  const report = await runGoldenCaseOnOrt(dir, { engine: 'exact' });
+  const list = new CheckList(`ort-${report.engine}`);
+  for (const c of report.checks) {
+    const status = !c.pass ? 'DIFFERENT' : report.kind === 'float' ? 'close' : 'exact';
+    list.add(c.name, status, c.detail);
+  }
+  return [list];
+}
 
 export type CaseStatus = 'pass' | 'fail' | 'not-checked' | 'error';
 
@@ -60,7 +79,11 @@ function firstDivergence(lists: CheckList[]): Record<string, string> | undefined
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-export async function checkCase(dir: string, log: (s: string) => void): Promise<CaseReport> {
+export async function checkCase(
+  dir: string,
+  log: (s: string) => void,
+  opts: CheckOptions = {},
+): Promise<CaseReport> {
   let kind = 'unknown';
   let name = dir;
   try {
@@ -68,7 +91,9 @@ export async function checkCase(dir: string, log: (s: string) => void): Promise<
     kind = m.kind ?? 'unknown';
     name = m.case ?? dir;
     let lists: CheckList[];
-    if (kind === 'float') lists = await checkFloatCase(dir, m, log);
+    if ((kind === 'float' || kind === 'quantized') && opts.engine === 'ort')
+      lists = await checkOnOrt(dir);
+    else if (kind === 'float') lists = await checkFloatCase(dir, m, log);
     else if (kind === 'quantized') lists = await checkQuantizedCase(dir, m, log);
     else if (kind === 'qat') {
       return {
@@ -108,9 +133,10 @@ export async function checkCase(dir: string, log: (s: string) => void): Promise<
 export async function checkDirs(
   dirs: readonly string[],
   log: (s: string) => void,
+  opts: CheckOptions = {},
 ): Promise<RunReport> {
   const cases: CaseReport[] = [];
-  for (const d of await expandDirs(dirs)) cases.push(await checkCase(d, log));
+  for (const d of await expandDirs(dirs)) cases.push(await checkCase(d, log, opts));
   const counts: Record<CaseStatus, number> = { pass: 0, fail: 0, 'not-checked': 0, error: 0 };
   for (const c of cases) counts[c.status]++;
   return { ok: cases.length > 0 && counts.pass === cases.length, counts, cases };

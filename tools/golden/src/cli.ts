@@ -1,9 +1,16 @@
 #!/usr/bin/env node
-// pnpm golden check DIR... [--json] [--backend NAME] [--verbose]
+// pnpm golden check DIR... [--json] [--backend NAME] [--engine tfjs|ort] [--verbose]
 import { initBackend } from '@hawq-ts/core';
 import { Command } from 'commander';
 import { checkDirs } from './check.js';
 import { formatReport, jsonReport } from './report.js';
+
+interface CliOptions {
+  json?: boolean;
+  backend?: string;
+  verbose?: boolean;
+  engine: string;
+}
 
 const program = new Command('hawq-golden').description(
   'Check hawq-ts against HAWQ reference case directories',
@@ -17,11 +24,21 @@ program
     '--backend <name>',
     'tfjs backend for float cases (default: HAWQ_BACKEND or best available)',
   )
+  .option(
+    '--engine <engine>',
+    'tfjs (the quantizer, both ways) | ort (exported integer ONNX, exact engine)',
+    'tfjs',
+  )
   .option('-v, --verbose', 'also list the tensors that match exactly')
-  .action(async (dirs: string[], opts: { json?: boolean; backend?: string; verbose?: boolean }) => {
+  .action(async (dirs: string[], opts: CliOptions) => {
     const log = (s: string) => process.stderr.write(`${s}\n`);
+    if (opts.engine !== 'tfjs' && opts.engine !== 'ort') {
+      process.stderr.write(`hawq-golden: --engine ${opts.engine}: use tfjs or ort\n`);
+      process.exitCode = 2;
+      return;
+    }
     await initBackend({ ...(opts.backend ? { backend: opts.backend } : {}), log });
-    const report = await checkDirs(dirs, log);
+    const report = await checkDirs(dirs, log, { engine: opts.engine });
     process.stdout.write(
       `${opts.json ? jsonReport(report) : formatReport(report, { verbose: opts.verbose ?? false })}\n`,
     );

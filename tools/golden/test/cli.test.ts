@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
+  existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -38,7 +39,8 @@ async function mutatedCopy(file: string): Promise<string> {
   let src: string | undefined;
   for (const d of cases) if ((await readManifest(d)).kind === 'quantized') src = src ?? d;
   if (!src) throw new Error(`no quantized case under ${goldenDir}`);
-  symlinkSync(resolve(goldenDir, 'inputs'), join(tmp, 'inputs'));
+  if (!existsSync(join(tmp, 'inputs')))
+    symlinkSync(resolve(goldenDir, 'inputs'), join(tmp, 'inputs'));
   const dst = join(tmp, basename(src));
   rmSync(dst, { recursive: true, force: true });
   const { mkdirSync } = await import('node:fs');
@@ -70,6 +72,31 @@ describe('hawq-golden CLI', () => {
     const bad = report.cases[0]!.checks.filter((c) => c.status === 'DIFFERENT').map((c) => c.name);
     expect(bad).toEqual(['logits', 'logits']);
     expect(formatReport(report)).toMatch(/DIFFERENT +\[[^\]]+\] logits/);
+  });
+  it('--engine ort: every float and quantized case reproduces HAWQ on the exported ONNX', async () => {
+    const dirs: string[] = [];
+    for (const d of await expandDirs([goldenDir])) {
+      const kind = (await readManifest(d)).kind;
+      if (kind === 'float' || kind === 'quantized') dirs.push(d);
+    }
+    expect(dirs.length).toBeGreaterThanOrEqual(4);
+    const r = run(['check', ...dirs, '--engine', 'ort', '--json']);
+    const report = JSON.parse(r.stdout) as RunReport;
+    expect(report.counts).toMatchObject({ pass: dirs.length, fail: 0, error: 0 });
+    expect(report.cases.every((c) => c.checks.every((k) => k.way.startsWith('ort-')))).toBe(true);
+    expect(r.code).toBe(0);
+  });
+  it('--engine ort catches a mutated logits value', async () => {
+    const dir = await mutatedCopy('logits.f32');
+    const r = run(['check', dir, '--engine', 'ort', '--json']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as RunReport;
+    expect(report.cases[0]!.status).toBe('fail');
+  });
+  it('rejects an unknown engine with one line', () => {
+    const r = run(['check', goldenDir, '--engine', 'tvm']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('hawq-golden: --engine tvm: use tfjs or ort');
   });
   it('fails with one line for a directory without a manifest', () => {
     const r = run(['check', join(tmp, 'nope')]);

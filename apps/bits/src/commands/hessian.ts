@@ -1,4 +1,4 @@
-import { CheckpointError, FormatError, loadTorch, stateDictOf } from '@hawq-ts/checkpoint';
+import { CheckpointError, loadTorch, stateDictOf } from '@hawq-ts/checkpoint';
 import {
   BackendUnavailableError,
   InvalidBackendError,
@@ -17,7 +17,12 @@ import {
 import { ModelInputError, StateDictError } from '@hawq-ts/models';
 import type { Command } from 'commander';
 import { FileError, UsageError } from '../errors.js';
-import { fashionMnistBatch, imageFolderBatch, type LoadedBatch, type SplitName } from '../hessian/batch.js';
+import {
+  fashionMnistBatch,
+  imageFolderBatch,
+  type LoadedBatch,
+  type SplitName,
+} from '../hessian/batch.js';
 import { hessianProgress } from '../hessian/progress.js';
 import { emit } from '../io.js';
 
@@ -63,14 +68,17 @@ async function about<T>(flag: string, what: string, run: () => Promise<T> | T): 
     if (code === 'ENOENT') throw new FileError(`${flag} ${what}: no such file or folder`);
     if (
       error instanceof CheckpointError ||
-      error instanceof FormatError ||
       error instanceof StateDictError ||
       error instanceof ModelInputError ||
       error instanceof DataError ||
       error instanceof HessianError ||
       code !== undefined
     ) {
-      throw new FileError(`${flag} ${what}: ${(error as Error).message}`);
+      const message = (error as Error).message;
+      // Most library messages start with the path already; say it once.
+      throw new FileError(
+        message.startsWith(what) ? `${flag} ${message}` : `${flag} ${what}: ${message}`,
+      );
     }
     throw error;
   }
@@ -82,7 +90,10 @@ export function registerHessian(program: Command): void {
     .description(
       'per-layer Hessian traces (Hutchinson) and 4/8-bit weight perturbations: the sensitivity JSON of `bits ilp`',
     )
-    .requiredOption('-a, --arch <arch>', `ResNet structure of the checkpoint: ${RESNET_ARCHS.join(', ')}`)
+    .requiredOption(
+      '-a, --arch <arch>',
+      `ResNet structure of the checkpoint: ${RESNET_ARCHS.join(', ')}`,
+    )
     .requiredOption('--checkpoint <file>', 'PyTorchCV float state_dict (.pth) or a HAWQ checkpoint')
     .option('--data <dir>', 'ImageNet-layout folder (DIR/val, DIR/train) or one ImageFolder')
     .option('--fashion-mnist <dir>', 'Fashion-MNIST idx files instead of --data')
@@ -91,7 +102,11 @@ export function registerHessian(program: Command): void {
     .option('--chunk-size <n>', 'images per double backprop (memory; result unchanged)', '8')
     .option('--input-size <px>', 'crop size, 193..224 (7×7 final pool)', '224')
     .option('--max-iter <n>', 'at most this many Rademacher samples', String(PYHESSIAN_MAX_ITER))
-    .option('--tol <t>', 'stop a layer when its running mean changes by less than t (relative)', String(PYHESSIAN_TOL))
+    .option(
+      '--tol <t>',
+      'stop a layer when its running mean changes by less than t (relative)',
+      String(PYHESSIAN_TOL),
+    )
     .option('--seed <n>', 'seed of the batch choice and of the Rademacher vectors', '0')
     .option('--layers <names>', 'comma-separated HAWQ layer names (default: all body convs)')
     .option('--backend <name>', 'auto, wasm, cpu, tensorflow, tensorflow-gpu', 'auto')

@@ -1,5 +1,4 @@
 // Every `pnpm bits` subcommand registers itself here, one registrar per line, in help order.
-// `hessian` (per-layer traces and Δ) joins when the models and the trainer land.
 import type { Command } from 'commander';
 import { registerHessian } from './hessian.js';
 import { registerIlp } from './ilp.js';

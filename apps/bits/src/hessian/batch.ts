@@ -7,8 +7,8 @@ import {
   compileTransform,
   DataLoader,
   type EvalTransform,
-  readFashionMnist,
   Rng,
+  readFashionMnist,
   rgbImage,
   scanImageFolder,
   scanImageNetSplit,
@@ -90,7 +90,13 @@ export async function fashionMnistBatch(
     const grey = data.images.subarray(index * px, (index + 1) * px);
     const rgb = new Uint8Array(px * 3);
     for (let p = 0; p < px; p++) rgb.fill(grey[p]!, 3 * p, 3 * p + 3);
-    applyTransform(rgbImage(data.cols, data.rows, rgb), transform, undefined, images, i * transform.floats);
+    applyTransform(
+      rgbImage(data.cols, data.rows, rgb),
+      transform,
+      undefined,
+      images,
+      i * transform.floats,
+    );
     labels[i] = data.labels[index]!;
   }
   return {

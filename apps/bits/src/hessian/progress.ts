@@ -7,7 +7,8 @@ import { SingleBar } from 'cli-progress';
 export function hessianProgress(maxIter: number, layers: number) {
   const bar = new SingleBar({
     stream: process.stderr,
-    format: 'hessian |{bar}| {value}/{total} samples | {running}/{layers} layers running | {duration_formatted}',
+    format:
+      'hessian |{bar}| {value}/{total} samples | {running}/{layers} layers running | {duration_formatted}',
     hideCursor: true,
   });
   bar.start(maxIter, 0, { running: layers, layers });

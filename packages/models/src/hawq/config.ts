@@ -27,7 +27,7 @@ export interface BitConfigReport {
 }
 
 export function applyBitConfig(
-  model: QResNet,
+  model: Pick<QResNet, 'namedModules'>,
   entries: ReadonlyMap<string, number>,
   flags: QuantFlags = {},
 ): BitConfigReport {
@@ -67,7 +67,7 @@ export function applyBitConfig(
 }
 
 /** Current bits of every module (activation bits or weight bits), by HAWQ name. */
-export function currentBits(model: QResNet): Map<string, number> {
+export function currentBits(model: Pick<QResNet, 'namedModules'>): Map<string, number> {
   const out = new Map<string, number>();
   for (const [name, m] of model.namedModules()) {
     out.set(

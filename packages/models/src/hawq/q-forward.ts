@@ -95,7 +95,7 @@ export function qResNetForward(
 }
 
 /** HAWQ's named_parameters() order: conv.weight, bn.weight, bn.bias per conv, then the Linear. */
-export function trainableVariables(model: QResNet): tf.Variable[] {
+export function trainableVariables(model: Pick<QResNet, 'namedModules'>): tf.Variable[] {
   const out: tf.Variable[] = [];
   for (const [, m] of model.namedModules()) {
     if ('bnWeight' in m) {

@@ -48,7 +48,10 @@ function linearEntries(l: QuantLinear): [string, Tensor][] {
 }
 
 /** model.state_dict() in HAWQ's order; prefix 'module.' as quant_train.py saves it. */
-export function exportStateDict(model: QResNet, prefix = 'module.'): Map<string, Tensor> {
+export function exportStateDict(
+  model: Pick<QResNet, 'namedModules'>,
+  prefix = 'module.',
+): Map<string, Tensor> {
   const sd = new Map<string, Tensor>();
   for (const [name, m] of model.namedModules()) {
     const entries =
@@ -84,7 +87,7 @@ function scalar(t: Tensor, key: string): number {
  * Unlike HAWQ's strict=False, unknown keys are an error unless `strict` is false.
  */
 export function loadHawqStateDict(
-  model: QResNet,
+  model: Pick<QResNet, 'namedModules' | 'className'>,
   sd: ReadonlyMap<string, Tensor>,
   opts: { strict?: boolean; source?: string } = {},
 ): void {
