@@ -177,11 +177,11 @@ describe('bits hessian', () => {
     expect(JSON.parse(r.stdout).hutchinson.data).toBe(FASHION_MNIST_DIR);
   });
 
-  it.each([
+  it.concurrent.each([
     [
       ['--checkpoint', join(dir, 'missing.pth'), '--data', data],
       1,
-      /^bits: --checkpoint .*missing\.pth: no such file/,
+      /^bits: --checkpoint .*missing\.pth: cannot read checkpoint: no such file$/,
     ],
     [['--checkpoint', floatPth, '--data', join(dir, 'nowhere')], 1, /^bits: --data .*nowhere/],
     [

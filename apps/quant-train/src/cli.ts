@@ -11,16 +11,20 @@ import { createLogger } from './log.js';
 import { buildModel, checkArch, resolveScheme } from './model.js';
 import { buildProgram, readArgs } from './options.js';
 import { runTrain } from './train-cmd.js';
+import { resolveZooResume } from './zoo.js';
 
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   program.parse(argv);
   const a = readArgs(program);
+  const zoo = await resolveZooResume(a, program);
   checkArch(a.arch);
   if (a.distillMethod === 'KD_naive') checkTeacher(a.teacherArch);
   const size = inputSizeFor(a.arch, a.inputSize);
   mkdirSync(a.savePath, { recursive: true });
   const log = createLogger(a.savePath);
+  if (zoo)
+    log(`--resume ${zoo.name}: ${zoo.checkpoint} (-a ${a.arch}, --quant-scheme ${a.quantScheme})`);
   if (a.gpu !== undefined) log(`--gpu ${a.gpu}: ignored (use --backend)`);
   const data = await scanData(a.data!, !a.evaluate);
   const numClasses = a.numClasses ?? data.classes.length;

@@ -13,6 +13,7 @@ import { DataError } from '@hawq-ts/data';
 import { EvaluatorError } from '@hawq-ts/evaluator';
 import { ModelInputError, QModelError, StateDictError } from '@hawq-ts/models';
 import { TrainerError } from '@hawq-ts/trainer';
+import { ZooError } from '@hawq-ts/zoo';
 
 /** A flag value that makes no sense; the message names the flag. */
 export class UsageError extends Error {
@@ -34,6 +35,7 @@ const TYPED = [
   QModelError,
   StateDictError,
   TrainerError,
+  ZooError,
 ];
 
 export function reportError(err: unknown): number {

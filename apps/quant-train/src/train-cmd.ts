@@ -69,6 +69,7 @@ export async function runTrain(
     savePath: a.savePath,
     printFreq: a.printFreq,
     checkpointIter: a.checkpointIter,
+    evaluateTimes: a.evaluateTimes,
     numClasses: data.classes.length,
     ...(kd ? { kd } : {}),
     log,

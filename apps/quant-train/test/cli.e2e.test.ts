@@ -1,7 +1,15 @@
 // `pnpm quant-train` end to end on a tiny generated ImageNet-layout folder: train one epoch,
 // check HAWQ's files, resume, Ctrl-C + resume, and `-e` on ORT and tfjs. Needs `pnpm build`.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadTorch, readHawqCheckpoint } from '@hawq-ts/checkpoint';
@@ -13,8 +21,12 @@ let root = '';
 let data = '';
 let model = '';
 
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 240_000 });
+function run(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    encoding: 'utf8',
+    timeout: 240_000,
+    env,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -109,6 +121,60 @@ describe.skipIf(!existsSync(cli))('quant-train CLI', () => {
     expect(et.code, et.stderr).toBe(0);
     expect(JSON.parse(et.stdout).top1).toBe(jo.top1);
     expect(JSON.parse(readFileSync(join(save, 'eval_results.json'), 'utf8')).engine).toBe('tfjs');
+
+    // --resume with a zoo model name: the installed checkpoint, its arch and scheme as defaults
+    const cache = join(root, 'cache');
+    const env = { ...process.env, HAWQ_CACHE_DIR: cache };
+    const zooArgs = [
+      '--data',
+      data,
+      '--input-size',
+      '193',
+      '-b',
+      '2',
+      '--workers',
+      '0',
+      '--no-progress',
+      '-e',
+      '--resume',
+      'resnet18_uniform8',
+      '--resume-quantize',
+      '--json',
+      '--save-path',
+      save,
+    ];
+    const missing = run(zooArgs, env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toMatch(
+      /^quant-train: resnet18_uniform8 is not installed in .*pnpm zoo fetch resnet18_uniform8/,
+    );
+    const dir = join(cache, 'zoo', 'resnet18_uniform8');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(save, 'checkpoint.pth.tar'), join(dir, 'checkpoint.pth.tar'));
+    const bytes = readFileSync(join(dir, 'checkpoint.pth.tar'));
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    writeFileSync(
+      join(dir, 'manifest.json'),
+      JSON.stringify({
+        schema: 1,
+        model: 'resnet18_uniform8',
+        fileId: 'test',
+        checkpoint: 'checkpoint.pth.tar',
+        installedAt: new Date().toISOString(),
+        archive: { sha256: sha, bytes: bytes.length },
+        files: [
+          { path: 'checkpoint.pth.tar', bytes: bytes.length, sha256: sha, kind: 'hawq-checkpoint' },
+        ],
+      }),
+    );
+    const z = run(zooArgs, env);
+    expect(z.code, z.stderr).toBe(0);
+    expect(JSON.parse(z.stdout)).toMatchObject({
+      model: 'resnet18',
+      scheme: 'uniform8',
+      engine: 'ort',
+      top1: jo.top1,
+    });
   });
 
   it('saves a resumable checkpoint on Ctrl-C and resumes it', async () => {

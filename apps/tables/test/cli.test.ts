@@ -81,11 +81,13 @@ describe('pnpm tables (e2e)', () => {
       JSON.stringify([
         { model: 'resnet18', scheme: 'fp32', dataset: 'fashion-mnist', count: 10000, top1: 92.3 },
         {
+          // As the evaluator writes it: the dataset is the root folder it read.
           model: 'resnet18',
           scheme: 'bops_0.5',
-          dataset: 'fashion-mnist',
+          dataset: '/tmp/fm-folder/val',
           count: 10000,
           top1: 91.7,
+          inputSize: 32,
         },
       ]),
     );

@@ -118,7 +118,11 @@ export function checkScheme(sd: ReadonlyMap<string, Tensor>, config: BitConfig):
   for (const [module, t] of weights) {
     const bits = config.entries.get(module);
     if (bits === undefined || isActivationModule(module)) {
-      add('unexpected-layer', module, `weight_integer ${JSON.stringify(t.shape)} not in the scheme`);
+      add(
+        'unexpected-layer',
+        module,
+        `weight_integer ${JSON.stringify(t.shape)} not in the scheme`,
+      );
       continue;
     }
     const s = scan(t);

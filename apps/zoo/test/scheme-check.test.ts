@@ -99,7 +99,10 @@ describe('checkScheme on fake state_dicts', () => {
   });
 });
 
-const golden = [process.env.HAWQ_GOLDEN_DIR, resolve(import.meta.dirname, '../../../../shared/golden')]
+const golden = [
+  process.env.HAWQ_GOLDEN_DIR,
+  resolve(import.meta.dirname, '../../../../shared/golden'),
+]
   .filter((d): d is string => !!d)
   .find((d) => existsSync(join(d, 'README.md')));
 const load = async (c: string) =>
@@ -130,8 +133,12 @@ describe.skipIf(!golden)('checkScheme on the golden HAWQ checkpoints', () => {
 
   it('the mixed bops_0.5 checkpoint does not fit uniform8 or uniform4', async () => {
     const sd = await load('c_resnet18_bops_0.5');
-    expect(checkScheme(sd, getBitConfig('resnet18', 'uniform8')).counts['weight-too-narrow']).toBeGreaterThan(0);
-    expect(checkScheme(sd, getBitConfig('resnet18', 'uniform4')).counts['weight-out-of-range']).toBeGreaterThan(0);
+    expect(
+      checkScheme(sd, getBitConfig('resnet18', 'uniform8')).counts['weight-too-narrow'],
+    ).toBeGreaterThan(0);
+    expect(
+      checkScheme(sd, getBitConfig('resnet18', 'uniform4')).counts['weight-out-of-range'],
+    ).toBeGreaterThan(0);
   });
 
   it('a resnet18 checkpoint checked as resnet50 reports missing and unexpected layers', async () => {

@@ -1,18 +1,20 @@
 // Static proof that the exported exact graph computes HAWQ's integers: an interval analysis over the
 // IR bounds every tensor's max |value|, then checks the two conditions the graph relies on:
-// (1) every float32 partial conv/matmul satisfies K_g·max|x|·max|w| ≤ 2^24 (split.ts), so float32
-//     accumulation is exact — required, and guaranteed by the channel split;
+// (1) every partial sum of every float32 conv/matmul group stays within 2^24 (split.ts: Σ|w|·max|x|,
+//     or max(Σw⁺, Σw⁻)·max x for inputs known to be ≥ 0), so float32 accumulation is exact —
+//     required, and guaranteed by the channel split;
 // (2) requantization: the graph evaluates HAWQ's own float64 formula round(acc·m·2^-e) with the same
 //     IEEE operations, so it equals HAWQ for every input. Where additionally |acc|·m ≤ 2^53 it also
 //     equals exact integer (TVM-style) dyadic arithmetic. The static worst case below is conservative
 //     (Σ|w|·max|x|); golden tests check the observed maximum too.
 import type { IntegerModel } from './ir.js';
 import { FLOAT32_EXACT, planSplit } from './onnx/split.js';
+import { nonNegativeTensors } from './ranges.js';
 
 export interface LayerExactness {
   name: string;
   kind: 'conv' | 'linear' | 'requant' | 'residual';
-  /** conv/linear: worst K_g·max|x|·max|w| over the groups; requant: worst-case |acc|·m. */
+  /** conv/linear: worst partial-sum bound over the groups (split.ts); requant: worst-case |acc|·m. */
   bound: number;
   /** 2^24 (conv/linear) or 2^53 (requant). */
   limit: number;
@@ -26,6 +28,7 @@ export function exactnessReport(model: IntegerModel): LayerExactness[] {
   const maxAbs = new Map<string, number>([[model.input, Infinity]]);
   const get = (n: string) => maxAbs.get(n) ?? Infinity;
   const out: LayerExactness[] = [];
+  const nonneg = nonNegativeTensors(model.ops);
   const requantBound = (x: number, m: number[]) => x * Math.max(...m);
   for (const op of model.ops) {
     switch (op.kind) {
@@ -34,7 +37,7 @@ export function exactnessReport(model: IntegerModel): LayerExactness[] {
         break;
       case 'conv':
       case 'linear': {
-        const plan = planSplit(op);
+        const plan = planSplit(op, nonneg.has(op.input));
         const per = op.weight.length / op.shape[0];
         let acc = 0;
         for (let o = 0; o < op.shape[0]; o++) {

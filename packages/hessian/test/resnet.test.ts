@@ -1,9 +1,12 @@
 // The Hessian path on a real (narrow) PyTorchCV ResNet18: layer mapping, exact vs estimated
 // traces, symmetry of H, and the sensitivity JSON fed to the ILP.
+import { Tensor } from '@hawq-ts/checkpoint';
 import { describeResNet, initBackend } from '@hawq-ts/core';
 import { bodyConvNames, parseSensitivity, solveIlp } from '@hawq-ts/ilp';
 import { createResNet, type FloatModel } from '@hawq-ts/models';
 import * as tf from '@tensorflow/tfjs';
+import { uniformFloat32 } from 'pure-rand/distribution/uniformFloat32';
+import { mersenne } from 'pure-rand/generator/mersenne';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   computeSensitivity,
@@ -13,6 +16,7 @@ import {
   hawqLatencies,
   hessianBlock,
   hessianVectorProduct,
+  hessianVectorProductSum,
   hutchinsonTraces,
   LayerSelectionError,
   RademacherStream,
@@ -36,11 +40,35 @@ let batch: DataBatch;
 let images: tf.Tensor4D;
 const loss = () => crossEntropy(model.forward(images, false), batch.labels);
 
+/** Seeded weights (PyTorchCV's init ranges) and non-trivial BN statistics: a reproducible model. */
+function seededStateDict(sd: Map<string, Tensor>, seed: number): Map<string, Tensor> {
+  const gen = mersenne(seed);
+  const u = () => uniformFloat32(gen);
+  const out = new Map<string, Tensor>();
+  for (const [key, t] of sd) {
+    if (key.endsWith('num_batches_tracked')) {
+      out.set(key, t);
+      continue;
+    }
+    const fanIn = t.shape.slice(1).reduce((a, b) => a * b, 1);
+    const value = key.endsWith('conv.weight')
+      ? () => Math.sqrt(6 / fanIn) * (2 * u() - 1)
+      : key.endsWith('running_var') || key.endsWith('bn.weight')
+        ? () => 0.5 + u()
+        : key.startsWith('output.')
+          ? () => (2 * u() - 1) / Math.sqrt(t.shape[1] ?? 1)
+          : () => 0.2 * (2 * u() - 1);
+    out.set(key, Tensor.fromFloat32(t.shape, Float32Array.from({ length: t.numel }, value)));
+  }
+  return out;
+}
+
 beforeAll(async () => {
   // WASM: its XNNPACK convolutions make a Hessian-vector product ~3× faster than on cpu.
   await initBackend({ backend: 'wasm' });
   registerSecondOrderGradients();
   model = createResNet(SPEC);
+  model.loadStateDict(seededStateDict(model.stateDict(), 17));
   const shape = [2, 3, SIZE, SIZE] as const;
   const noise = new RademacherStream(5).next([...shape]);
   const data = tf.mul(noise, tf.randomUniform([...shape], 0, 1.5, 'float32', 1));
@@ -113,16 +141,44 @@ describe('Hessian of a ResNet18 loss', () => {
       const stdErr = Math.sqrt((2 * offDiagonal) / samples);
       expect(Math.abs(est!.trace - trace)).toBeLessThan(4 * stdErr + 1e-9);
     }
+  }, 180_000); // generous: the 2-core CI machine is shared
+});
+
+describe('chunked batches', () => {
+  it('H·v of the batch mean equals the weighted sum over chunks', () => {
+    const vars = resnetBodyLayers(model, { only: ['stage3.unit1.quant_convbn1'] }).map(
+      (l) => l.variable,
+    );
+    const v = [new RademacherStream(4).next(vars[0]!.shape)];
+    const whole = hessianVectorProduct(loss, vars, v);
+    const halves = [0, 1].map((i) => {
+      const x = tf.slice(images, [i, 0, 0, 0], [1, 3, SIZE, SIZE]);
+      return {
+        loss: () => crossEntropy(model.forward(x, false), batch.labels.subarray(i, i + 1)),
+        weight: 0.5,
+        x,
+      };
+    });
+    const summed = hessianVectorProductSum(halves, vars, v);
+    const a = whole[0]!.dataSync();
+    const b = summed[0]!.dataSync();
+    const scale = Math.max(...Array.from(a, Math.abs));
+    expect(scale).toBeGreaterThan(0);
+    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(1e-4 * scale);
+    tf.dispose([...whole, ...summed, ...v, ...halves.map((h) => h.x)]);
   });
 });
 
 describe('computeSensitivity', () => {
   it('writes the JSON that @hawq-ts/ilp parses and solves', async () => {
+    const before = tf.memory().numTensors;
     const { report, traces, fullWidth } = computeSensitivity(model, batch, {
       arch: 'resnet18',
       maxIter: 5,
       seed: 0,
+      chunkSize: 1,
     });
+    expect(tf.memory().numTensors).toBe(before); // nothing leaks per sample
     expect(fullWidth).toBe(false);
     expect(traces).toHaveLength(19);
     const described = describeResNet({ ...SPEC }, SIZE);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildReport,
   EvaluationError,
+  isImagenetResult,
   MergeConflictError,
   mergeResults,
   parseResultsJson,
@@ -72,6 +73,30 @@ describe('results JSON reader', () => {
   ])('rejects %s with a one-line error naming the file', (_, text, re) => {
     expect(() => parseResultsJson(text, 'x.json')).toThrow(ResultsFileError);
     expect(() => parseResultsJson(text, 'x.json')).toThrow(re);
+  });
+});
+
+describe('dataset of a result', () => {
+  it('a dataset root path that names no dataset counts as ImageNet for zoo models with 1000 classes', () => {
+    expect(
+      isImagenetResult(result('resnet18', 70, { scheme: 'uniform8', dataset: '/data/val' })),
+    ).toBe(true);
+    const tenClasses = {
+      ...result('resnet18', 90, { scheme: 'uniform8', dataset: '/data/val' }),
+      perClass: Array(10).fill({}),
+    };
+    expect(isImagenetResult(tenClasses)).toBe(false);
+    expect(
+      isImagenetResult(
+        result('resnet18', 90, { scheme: 'uniform8', dataset: '/d/val', numClasses: 10 }),
+      ),
+    ).toBe(false);
+    expect(
+      isImagenetResult(
+        result('resnet18', 90, { scheme: 'uniform8', dataset: '/d/fashion_mnist/val' }),
+      ),
+    ).toBe(false);
+    expect(isImagenetResult(result('mynet', 90, { dataset: '/data/val' }))).toBe(false);
   });
 });
 

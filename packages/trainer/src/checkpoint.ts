@@ -64,11 +64,7 @@ export async function saveEpochCheckpoint(
   await saveTorch(file, checkpointDict(model, opt, meta));
   // an epoch boundary supersedes any mid-epoch position
   await rm(join(dir, RESUME_FILE), { force: true });
-  if (isBest) {
-    const tmp = join(dir, `${BEST_FILE}.tmp`);
-    await copyFile(file, tmp);
-    await rename(tmp, join(dir, BEST_FILE));
-  }
+  if (isBest) await copyAtomic(file, join(dir, BEST_FILE));
 }
 
 /** validate()'s quantized_checkpoint.pth.tar: the five scale/integer groups of the state_dict. */
@@ -101,6 +97,7 @@ export async function saveMidEpoch(
   opt: Sgd,
   arch: string,
   pos: Omit<ResumePosition, 'checkpointSha256' | 'bnCounters'>,
+  isBest = false,
 ): Promise<void> {
   const file = join(dir, CHECKPOINT_FILE);
   await saveTorch(
@@ -117,6 +114,13 @@ export async function saveMidEpoch(
   const tmp = join(dir, `${RESUME_FILE}.tmp`);
   await writeFile(tmp, `${JSON.stringify(sidecar, null, 2)}\n`);
   await rename(tmp, join(dir, RESUME_FILE));
+  if (isBest) await copyAtomic(file, join(dir, BEST_FILE));
+}
+
+async function copyAtomic(from: string, to: string): Promise<void> {
+  const tmp = `${to}.tmp`;
+  await copyFile(from, tmp);
+  await rename(tmp, to);
 }
 
 export interface LoadedResume {

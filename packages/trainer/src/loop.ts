@@ -56,6 +56,8 @@ export interface TrainerOptions {
   printFreq: number;
   /** save a resumable checkpoint every N iterations (≤ 0: only at epoch ends) */
   checkpointIter: number;
+  /** --evaluate-times: KD path only, validate (and save) this many times inside each epoch */
+  evaluateTimes?: number;
   numClasses: number;
   kd?: KdOptions & { teacher: Teacher };
   log: (line: string) => void;
@@ -73,6 +75,7 @@ export interface FitResult {
 export class QatTrainer {
   readonly optimizer: Sgd;
   private stopRequested = false;
+  private best = 0;
 
   constructor(
     readonly model: QResNet,
@@ -122,12 +125,12 @@ export class QatTrainer {
     const o = this.o;
     let epoch = o.startEpoch ?? 0;
     let fromBatch = 0;
-    let best = 0;
+    this.best = 0;
     const r = opts.resume;
     if (r) {
       this.optimizer.loadState(r.optimizerState, 'resume checkpoint');
       epoch = r.epoch;
-      best = r.bestAcc1;
+      this.best = r.bestAcc1;
       if (r.position) {
         if (r.position.seed !== train.seed) {
           throw new TrainerError(
@@ -136,7 +139,7 @@ export class QatTrainer {
         }
         epoch = r.position.epoch;
         fromBatch = r.position.batch;
-        best = r.position.bestAcc1;
+        this.best = r.position.bestAcc1;
         restoreBnCounters(this.model, r.position.bnCounters);
       }
     }
@@ -144,31 +147,32 @@ export class QatTrainer {
     for (; epoch < o.epochs; epoch++) {
       this.optimizer.lr = lrAt(o.schedule ?? 'step', o.lr, epoch, o.epochs);
       o.log(`Epoch ${epoch}: lr ${this.optimizer.lr}`);
-      const stopped = await this.trainEpoch(train, epoch, fromBatch, best, (n) => {
+      const midEval = () => this.validate(val(), opts.valSize);
+      const stopped = await this.trainEpoch(train, epoch, fromBatch, midEval, (n) => {
         iterations += n;
       });
       fromBatch = 0;
-      if (stopped) return { bestAcc1: best, epoch, stopped: true, iterations };
+      if (stopped) return { bestAcc1: this.best, epoch, stopped: true, iterations };
       const acc1 = await this.validate(val(), opts.valSize);
       // quant_train.py: is_best = acc1 > best_acc1 (best starts at 0, so a 0% first epoch is not saved as best)
-      const isBest = acc1 > best;
-      best = Math.max(acc1, best);
+      const isBest = acc1 > this.best;
+      this.best = Math.max(acc1, this.best);
       await saveEpochCheckpoint(
         o.savePath,
         this.model,
         this.optimizer,
-        { epoch: epoch + 1, arch: o.arch, bestAcc1: best },
+        { epoch: epoch + 1, arch: o.arch, bestAcc1: this.best },
         isBest,
       );
     }
-    return { bestAcc1: best, epoch, stopped: false, iterations };
+    return { bestAcc1: this.best, epoch, stopped: false, iterations };
   }
 
   private async trainEpoch(
     train: TrainSource,
     epoch: number,
     fromBatch: number,
-    best: number,
+    midEval: () => Promise<number>,
     count: (n: number) => void,
   ): Promise<boolean> {
     const o = this.o;
@@ -214,13 +218,33 @@ export class QatTrainer {
         }
         const atEnd = i >= total;
         const periodic = o.checkpointIter > 0 && i % o.checkpointIter === 0 && !atEnd;
-        if (this.stopRequested || periodic) {
-          await saveMidEpoch(o.savePath, this.model, this.optimizer, o.arch, {
-            epoch,
-            batch: i,
-            seed: train.seed,
-            bestAcc1: best,
-          });
+        // train_kd's --evaluate-times: validate (and keep the best) inside the epoch
+        const every = kd && (o.evaluateTimes ?? -1) > 0 ? Math.floor(total / o.evaluateTimes!) : 0;
+        let improved = false;
+        if (every > 0 && i % every === 0 && !atEnd) {
+          const acc1 = await midEval();
+          improved = acc1 > this.best;
+          this.best = Math.max(acc1, this.best);
+        }
+        if (
+          this.stopRequested ||
+          periodic ||
+          improved ||
+          (every > 0 && i % every === 0 && !atEnd)
+        ) {
+          await saveMidEpoch(
+            o.savePath,
+            this.model,
+            this.optimizer,
+            o.arch,
+            {
+              epoch,
+              batch: i,
+              seed: train.seed,
+              bestAcc1: this.best,
+            },
+            improved,
+          );
           o.log(`saved a resumable checkpoint at epoch ${epoch}, batch ${i}`);
           if (this.stopRequested) return true;
         }

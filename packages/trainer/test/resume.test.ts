@@ -117,4 +117,26 @@ describe('QAT loop', () => {
       lines.filter((l) => /^Epoch: \[0\]\[\d\/3\]\tLoss \S+ \(\S+\)\tAcc@1 /.test(l)),
     ).toHaveLength(3);
   });
+
+  it('KD_naive: teacher logits per batch, --evaluate-times validations inside the epoch', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trainer-kd-'));
+    const lines: string[] = [];
+    let calls = 0;
+    const teacher = {
+      async logits(_x: Float32Array, shape: readonly [number, number, number, number]) {
+        calls++;
+        return new Float32Array(shape[0] * 3).fill(1);
+      },
+    };
+    const t = new QatTrainer(tinyModel(), {
+      ...opts(dir),
+      kd: { teacher, alpha: 0.95, temperature: 6 },
+      evaluateTimes: 3,
+      log: (l) => lines.push(l),
+    });
+    await t.fit(syntheticSource(5, 3), val);
+    expect(calls).toBe(3);
+    // two mid-epoch validations (after batches 1 and 2) and the epoch-end one
+    expect(lines.filter((l) => l.startsWith(' * Acc@1'))).toHaveLength(3);
+  });
 });

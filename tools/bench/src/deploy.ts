@@ -1,11 +1,12 @@
 // `pnpm bench deploy [--quick]`: integer inference on onnxruntime-node (2 intra-op threads) for
 // full-width ResNet18/ResNet50 at 224×224, batch 1/8/32 — the `exact` integer graph, the `fast`
-// int8 (QLinearConv) graph, a float ORT graph of the same architecture — against PyTorch CPU
-// (/usr/bin/python3, torch.set_num_threads(2)) in the same run. The models are synthetic HAWQ
+// (QLinearConv + float32 residual stream) and `int8` (int8 end to end) graphs, a float ORT graph
+// of the same architecture — against PyTorch CPU (/usr/bin/python3, torch.set_num_threads(2)) in
+// the same run. The models are synthetic HAWQ
 // uniform8 checkpoints (random weights, HAWQ-calibrated scales; @hawq-ts/deploy synthetic.ts).
-// Also measures how often HAWQ's float32 simulation of the accumulator, and the fast engine,
-// disagree with the exact integer graph on these full-size models and on the golden cases.
-// The three ORT models of one architecture are timed round-robin in one child process (the machine
+// Also measures how often HAWQ's float32 simulation of the accumulator, and the fast and int8
+// engines, disagree with the exact integer graph on these full-size models and on the golden cases.
+// The four ORT models of one architecture are timed round-robin in one child process (the machine
 // is shared, so interleaving keeps the ratios fair); PyTorch runs in its own process.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,7 +41,7 @@ interface ConfigResult {
   arch: string;
   engine: string;
   timings: Timing[];
-  /** Peak RSS of the measuring process (for ORT: one process holding the exact, fast and float sessions). */
+  /** Peak RSS of the measuring process (for ORT: one process holding the exact, fast, int8 and float sessions). */
   peakRssMB: number;
 }
 
@@ -200,6 +201,7 @@ export async function run(args: string[]): Promise<void> {
       const graphs: Record<string, Uint8Array> = {
         exact: exportIntegerOnnx(model, { engine: 'exact' }),
         fast: exportIntegerOnnx(model, { engine: 'fast' }),
+        int8: exportIntegerOnnx(model, { engine: 'int8' }),
         float: exportDequantizedFloatOnnx(model),
       };
       for (const [engine, bytes] of Object.entries(graphs)) {
@@ -220,9 +222,13 @@ export async function run(args: string[]): Promise<void> {
       const fast = (await runOnnx(graphs.fast as Uint8Array, x, shape, ortOpts)).outputs.get(
         'logits_int',
       ) as Int32Array;
+      const int8 = (await runOnnx(graphs.int8 as Uint8Array, x, shape, ortOpts)).outputs.get(
+        'logits_int',
+      ) as Int32Array;
       for (const [name, other] of [
         ['float32-simulated accumulator (HAWQ/tfjs path)', f32sim],
         ['fast engine (QLinearConv)', fast],
+        ['int8 engine (QLinearConv + QLinearAdd)', int8],
       ] as const) {
         const row = {
           model: `${arch} synthetic uniform8 224²`,
@@ -258,7 +264,7 @@ export async function run(args: string[]): Promise<void> {
         );
       }
       console.error(
-        `${arch} ORT process (all three sessions loaded): peak RSS ${ort.peakRssMB.toFixed(0)} MB`,
+        `${arch} ORT process (all four sessions loaded): peak RSS ${ort.peakRssMB.toFixed(0)} MB`,
       );
       const py = spawnJson<Omit<ConfigResult, 'arch' | 'engine'> & { torch: string }>(PYTHON, [
         '-c',
@@ -281,17 +287,19 @@ export async function run(args: string[]): Promise<void> {
     const golden =
       process.env.HAWQ_GOLDEN_DIR ?? join(here, '..', '..', '..', '..', 'shared', 'golden');
     for (const c of ['a_resnet18_uniform8', 'b_resnet18_uniform4', 'c_resnet18_bops_0.5']) {
-      if (!existsSync(join(golden, c))) continue;
-      const r = await runGoldenCaseOnOrt(join(golden, c), { engine: 'fast' });
-      disagreement.push({
-        model: `golden ${c}`,
-        path: 'fast engine (QLinearConv) vs HAWQ',
-        images: 2,
-        logitsIntDiffer: r.logitsIntMismatches,
-        logitsIntMaxRelDelta: r.logitsIntMaxRelDelta,
-        logitsTotal: 20,
-        argmaxDiffer: r.argmaxMismatches,
-      });
+      for (const engine of ['fast', 'int8'] as const) {
+        if (!existsSync(join(golden, c))) continue;
+        const r = await runGoldenCaseOnOrt(join(golden, c), { engine });
+        disagreement.push({
+          model: `golden ${c}`,
+          path: `${engine} engine vs HAWQ`,
+          images: 2,
+          logitsIntDiffer: r.logitsIntMismatches,
+          logitsIntMaxRelDelta: r.logitsIntMaxRelDelta,
+          logitsTotal: 20,
+          argmaxDiffer: r.argmaxMismatches,
+        });
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -301,7 +309,7 @@ export async function run(args: string[]): Promise<void> {
       .find((c) => c.arch === arch && c.engine.startsWith(engine))
       ?.timings.find((t) => t.batch === b)?.imagesPerSecond ?? Number.NaN;
   const ratios = configs
-    .filter((c) => c.engine === 'ort-exact' || c.engine === 'ort-fast')
+    .filter((c) => ['ort-exact', 'ort-fast', 'ort-int8'].includes(c.engine))
     .flatMap((c) =>
       c.timings.map((t) => ({
         arch: c.arch,

@@ -4,7 +4,7 @@
 // torch.set_num_threads(2), the same ResNet v1 written in plain torch.nn) in the same run.
 // Every (backend, arch, mode) runs in its own child process so its peak RSS is its own and a
 // crashed backend cannot take the others down. The tfjs cpu backend takes seconds per image, so it
-// runs batch 1 with two timed runs only. The machine is shared: the load average is recorded at
+// runs batch 1 with one timed run only. The machine is shared: the load average is recorded at
 // start and end, and ratios are only meaningful within one run.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -39,6 +39,8 @@ interface ChildResult {
 /** How long to measure each batch size: at least minRuns timed runs, more while within budget. */
 interface Plan {
   batches: number[];
+  /** an untimed first forward (kernel set-up; the fake-quant path's range initialisation) */
+  warmUp: boolean;
   minRuns: number;
   maxRuns: number;
   budgetMs: number;
@@ -46,10 +48,23 @@ interface Plan {
 
 function plans(quick: boolean): Record<'cpu' | 'fast' | 'torch', Plan> {
   return {
-    // tfjs-backend-cpu needs ~2.7 s per ResNet18 image: batch 1, two timed runs after warm-up.
-    cpu: { batches: [1], minRuns: 2, maxRuns: 2, budgetMs: 0 },
-    fast: { batches: [1, 16], minRuns: quick ? 2 : 3, maxRuns: 10, budgetMs: quick ? 2000 : 8000 },
-    torch: { batches: [1, 16], minRuns: 3, maxRuns: 20, budgetMs: quick ? 2000 : 5000 },
+    // tfjs-backend-cpu needs seconds per image (2.7 s for ResNet18 on an idle machine) and has
+    // no kernels to compile: batch 1, one timed run, no warm-up.
+    cpu: { batches: [1], warmUp: false, minRuns: 1, maxRuns: 1, budgetMs: 0 },
+    fast: {
+      batches: [1, 16],
+      warmUp: true,
+      minRuns: 2,
+      maxRuns: 10,
+      budgetMs: quick ? 1000 : 6000,
+    },
+    torch: {
+      batches: [1, 16],
+      warmUp: true,
+      minRuns: 3,
+      maxRuns: 20,
+      budgetMs: quick ? 1000 : 5000,
+    },
   };
 }
 
@@ -83,7 +98,7 @@ async function child(args: string[]): Promise<void> {
     const x = tf.randomNormal([b, 3, SIZE, SIZE], 0, 1, 'float32', 1) as tf.Tensor4D;
     // dataSync forces the (otherwise lazy on wasm/cpu queues) computation into the timing.
     const once = () => tf.tidy(() => forward(x)).dataSync();
-    once(); // warm-up: kernel set-up, first range initialisation of the fake-quant path
+    if (plan.warmUp) once();
     const times: number[] = [];
     const start = performance.now();
     while (
@@ -234,7 +249,9 @@ export async function run(args: string[]): Promise<void> {
           arch,
           mode,
           ...(backend === 'cpu'
-            ? { note: 'batch 1 only, 2 timed runs: the cpu backend needs seconds per image' }
+            ? {
+                note: 'batch 1 only, one timed run without warm-up: the cpu backend needs seconds per image',
+              }
             : {}),
           ...r,
         });

@@ -28,7 +28,12 @@ import {
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { formatBytes, table } from '../format.js';
-import { bitConfigFor, checkScheme, type SchemeCheckResult, schemeWarnings } from '../scheme-check.js';
+import {
+  bitConfigFor,
+  checkScheme,
+  type SchemeCheckResult,
+  schemeWarnings,
+} from '../scheme-check.js';
 
 interface InspectOptions {
   json?: boolean;
@@ -42,7 +47,10 @@ export function registerInspect(program: Command): void {
     .description('list the tensors (dtype, shape, parameters) and values of a checkpoint')
     .argument('<name|file>', 'zoo model name or path to a .pth/.pth.tar file')
     .option('--json', 'print {file, format, tensors, values} (the golden tensors.json layout)')
-    .option('--scheme <key>', 'check FILE against this bit config (uniform4, bops0.5, …); needs --arch')
+    .option(
+      '--scheme <key>',
+      'check FILE against this bit config (uniform4, bops0.5, …); needs --arch',
+    )
     .option('--arch <arch>', 'architecture for --scheme (resnet18, resnet50, …)')
     .action(async (target: string, opts: InspectOptions) => {
       if ((opts.scheme === undefined) !== (opts.arch === undefined)) {
@@ -153,23 +161,33 @@ function runSchemeCheck(
   target: { arch: string; scheme: string; fromFlags: boolean },
   file: string,
 ): SchemeCheckResult | { arch: string; scheme: string; ok: false; error: string } {
+  const { arch, scheme } = target;
+  const skip = (reason: string) => {
+    const error = `cannot check ${arch}/${scheme}: ${reason}`;
+    process.stderr.write(`zoo: warning: ${error}\n`);
+    return { arch, scheme, ok: false as const, error };
+  };
   let config: ReturnType<typeof bitConfigFor>;
   try {
-    config = bitConfigFor(target.arch, target.scheme);
+    config = bitConfigFor(arch, scheme);
   } catch (err) {
     if (!(err instanceof UnknownBitConfigError)) throw err;
     if (target.fromFlags) throw new UsageError(`--arch/--scheme: ${err.message}`);
-    throw err;
+    return skip(err.message);
   }
   let result: SchemeCheckResult;
   try {
     result = checkScheme(stateDictOf(value, basename(file)), config);
   } catch (err) {
     if (!(err instanceof CheckpointError)) throw err;
-    const error = `cannot check ${config.arch}/${config.scheme}: ${err.message}`;
-    process.stderr.write(`zoo: warning: ${error}\n`);
-    return { arch: config.arch, scheme: config.scheme, ok: false, error };
+    return skip(err.message);
   }
-  for (const line of schemeWarnings(result, file)) process.stderr.write(`zoo: ${line}\n`);
+  const label = `${config.arch}/${config.scheme}`;
+  const lines = result.ok
+    ? [
+        `scheme check: fits ${label} (${result.weightTensors} weight_integer tensors, ${result.actScales} activation scales)`,
+      ]
+    : schemeWarnings(result, file);
+  for (const line of lines) process.stderr.write(`zoo: ${line}\n`);
   return result;
 }

@@ -5,14 +5,18 @@
 // - fast: every conv whose result goes through ReLU into an ≤8-bit unsigned quantizer becomes an
 //   int8 QLinearConv (u8 activations × s8 per-channel weights) that requantizes with float32 scales;
 //   the other convs accumulate in float32 unsplit and every requantization runs in float32.
-//   HAWQ's rounding is approximated there.
+//   HAWQ's rounding is approximated there, the 16-bit residual stream is kept.
+// - int8: an int8 graph end to end (QLinearConv, QLinearAdd, QLinearGlobalAveragePool), built by
+//   export-int8.ts; the 16-bit residual stream is approximated with 8 bits too.
 import { multiplierOf } from '../dyadic.js';
 import { UnsupportedModelError } from '../errors.js';
 import type { ConvOp, DyadicScale, IntegerModel, IntOp, LinearOp, RequantOp } from '../ir.js';
+import { nonNegativeTensors, useCounts } from '../ranges.js';
+import { exportInt8Onnx } from './export-int8.js';
 import { GraphBuilder, valueInfo } from './graph.js';
 import { planSplit } from './split.js';
 
-export type Engine = 'exact' | 'fast';
+export type Engine = 'exact' | 'fast' | 'int8';
 
 export interface ExportOptions {
   engine?: Engine;
@@ -171,9 +175,9 @@ function float32Layer(g: GraphBuilder, v: Values, op: ConvOp | LinearOp, round: 
   return round ? g.node('Round', [y], `${op.name}.f32round`) : y;
 }
 
-function exactConv(g: GraphBuilder, v: Values, op: ConvOp): [Repr, string] {
+function exactConv(g: GraphBuilder, v: Values, op: ConvOp, nonNeg: boolean): [Repr, string] {
   const [co, ci, k] = op.shape;
-  const plan = planSplit(op);
+  const plan = planSplit(op, nonNeg);
   if (plan.biasInFloat) return ['float', float32Layer(g, v, op, false)];
   const x = v.get(op.input, 'float');
   const xs =
@@ -213,9 +217,9 @@ function exactConv(g: GraphBuilder, v: Values, op: ConvOp): [Repr, string] {
   return ['double', g.node('Add', [sum, g.f64(`${op.name}.b`, [1, co, 1, 1], op.bias)], op.out)];
 }
 
-function exactLinear(g: GraphBuilder, v: Values, op: LinearOp): [Repr, string] {
+function exactLinear(g: GraphBuilder, v: Values, op: LinearOp, nonNeg: boolean): [Repr, string] {
   const [o, i] = op.shape;
-  const plan = planSplit(op);
+  const plan = planSplit(op, nonNeg);
   if (plan.biasInFloat) return ['float', float32Layer(g, v, op, false)];
   const x = v.get(op.input, 'float');
   const outs: string[] = [];
@@ -281,35 +285,13 @@ function fastConv(g: GraphBuilder, v: Values, conv: ConvOp, rq: RequantOp): stri
   );
 }
 
-/** Tensors whose values are known ≥ 0 (ReLU outputs and what is requantized from them). */
-function nonNegative(ops: IntOp[]): Set<string> {
-  const s = new Set<string>();
-  for (const op of ops) {
-    if (op.kind === 'relu' || op.kind === 'avgPool') s.add(op.out);
-    if (
-      (op.kind === 'requant' || op.kind === 'maxPool') &&
-      (s.has(op.input) || (op.kind === 'requant' && op.clamp.lo >= 0))
-    )
-      s.add(op.out);
-  }
-  return s;
-}
-
-/** How many ops read each tensor. */
-function useCounts(ops: IntOp[]): Map<string, number> {
-  const n = new Map<string, number>();
-  for (const op of ops)
-    for (const i of op.kind === 'residual' ? [op.identity, op.body] : [op.input])
-      n.set(i, (n.get(i) ?? 0) + 1);
-  return n;
-}
-
 /** Export the IntegerModel as an ONNX model (bytes). Inputs: `input` float32 [N,3,H,W]; outputs: `logits`, `logits_int`. */
 export function exportIntegerOnnx(model: IntegerModel, opts: ExportOptions = {}): Uint8Array {
   const engine = opts.engine ?? 'exact';
   const opset = opts.opset ?? 13;
   if (opset !== 13 && opset !== 21)
     throw new UnsupportedModelError(`ONNX export: opset ${opset} is not supported (use 13 or 21)`);
+  if (engine === 'int8') return exportInt8Onnx(model, { opset, intermediates: opts.intermediates });
   // exact: integer arithmetic in float64; fast: float32 (approximate beyond 2^24).
   const num: Num = engine === 'fast' ? 'float' : 'double';
   const f32acc = engine === 'fast' || opts.float32Accumulation === true;
@@ -324,7 +306,7 @@ export function exportIntegerOnnx(model: IntegerModel, opts: ExportOptions = {})
     g.reserve(n);
   v.set(model.input, 'float', 'input');
   const ops = model.ops;
-  const nonneg = nonNegative(ops);
+  const nonneg = nonNegativeTensors(ops);
   const uses = useCounts(ops);
   const keep = new Set(opts.intermediates ?? []);
   const skip = new Set<IntOp>();
@@ -398,12 +380,12 @@ export function exportIntegerOnnx(model: IntegerModel, opts: ExportOptions = {})
           skip.add(relu);
           skip.add(rq);
         } else if (f32acc) v.set(op.out, 'float', float32Layer(g, v, op, true));
-        else v.set(op.out, ...exactConv(g, v, op));
+        else v.set(op.out, ...exactConv(g, v, op, nonneg.has(op.input)));
         return;
       }
       case 'linear':
         if (f32acc) v.set(op.out, 'float', float32Layer(g, v, op, true));
-        else v.set(op.out, ...exactLinear(g, v, op));
+        else v.set(op.out, ...exactLinear(g, v, op, nonneg.has(op.input)));
         return;
       case 'maxPool': {
         const type = passThrough(op);

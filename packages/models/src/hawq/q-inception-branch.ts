@@ -4,6 +4,7 @@
 import {
   INCEPTION_BN_EPS,
   type InceptBranch,
+  type InceptUnit,
   QuantAct,
   QuantAveragePool2d,
   QuantBnConv2d,
@@ -11,7 +12,7 @@ import {
   type Values,
 } from '@hawq-ts/core';
 import { requantConcatExact } from './q-inception-concat.js';
-import { branchConvSites, type InceptConvSite } from './q-inception-spec.js';
+import { branchConvSites, branchPrefix, type InceptConvSite } from './q-inception-spec.js';
 import type { QModule } from './q-resnet.js';
 import type { ExactContext } from './q-unit.js';
 import { reluValues } from './relu.js';
@@ -97,9 +98,13 @@ export class QInceptBranch {
     if (branch.kind === 'maxpool') this.maxPool = new QuantMaxPool2d(`${name}.q_pool`, 3, 2, 0);
   }
 
-  static create(unit: Parameters<typeof branchConvSites>[0], b: number, inChannels: number) {
-    const name = `features.stage${unit.stage}.unit${unit.unit}.branches.branch${b + 1}`;
-    return new QInceptBranch(name, unit.branches[b]!, branchConvSites(unit, b, inChannels));
+  /** Branch b of a unit whose input has `inChannels` channels. */
+  static create(unit: InceptUnit, b: number, inChannels: number): QInceptBranch {
+    return new QInceptBranch(
+      branchPrefix(unit, b),
+      unit.branches[b]!,
+      branchConvSites(unit, b, inChannels),
+    );
   }
 
   /** Stateful modules in HAWQ's registration order (= state_dict order). */

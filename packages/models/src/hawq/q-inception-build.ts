@@ -1,6 +1,6 @@
 // Building Q_InceptionV3: from a float PyTorchCV InceptionV3 state_dict plus a bit config (what
 // HAWQ's q_inceptionv3 would do if quant_train.py called it correctly), or from a HAWQ checkpoint.
-import { type Tensor, Tensor as TensorClass } from '@hawq-ts/checkpoint';
+import type { Tensor } from '@hawq-ts/checkpoint';
 import type { BuildOptions } from './build.js';
 import { applyBitConfig, type BitConfigReport } from './config.js';
 import { QModelError } from './errors.js';
@@ -118,36 +118,4 @@ export function qInceptionV3FromHawqStateDict(
   configure(model, opts);
   loadHawqStateDict(model, sd, { source });
   return model;
-}
-
-/** Deterministic random float weights for a spec (tests, benchmarks): He-like conv init, BN near identity. */
-export function randomInceptionFloatStateDict(spec: QInceptionSpec, seed = 1): Map<string, Tensor> {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-  const sd = new Map<string, Tensor>();
-  for (const [k, shape] of inceptionFloatShapes(spec)) {
-    if (k.endsWith('num_batches_tracked')) {
-      sd.set(k, TensorClass.fromInt64([], BigInt64Array.of(0n)));
-      continue;
-    }
-    const n = shape.reduce((a, b) => a * b, 1);
-    const fanIn = shape.length === 4 ? shape[1]! * shape[2]! * shape[3]! : (shape[1] ?? 1);
-    const gen: () => number =
-      k.endsWith('conv.weight') || k === 'output.fc.weight'
-        ? () => (next() * 2 - 1) * Math.sqrt(6 / fanIn)
-        : k.endsWith('bn.weight') || k.endsWith('running_var')
-          ? () => 0.75 + next() * 0.5
-          : () => (next() * 2 - 1) * 0.1;
-    sd.set(
-      k,
-      TensorClass.fromFloat32(
-        shape,
-        Float32Array.from({ length: n }, () => Math.fround(gen())),
-      ),
-    );
-  }
-  return sd;
 }

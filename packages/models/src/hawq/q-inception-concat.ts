@@ -21,12 +21,19 @@ export interface BranchPart {
   scale: number;
 }
 
-/** torch.cat(parts, dim=1) for NCHW float32 values. */
-export function concatChannels(parts: readonly Values[]): Values {
+interface Dense<T> {
+  shape: number[];
+  data: T;
+}
+
+/** torch.cat(parts, dim=1) for dense NCHW arrays (float32 values or float64 integers). */
+function catChannels<T extends Float32Array | Float64Array>(
+  parts: readonly Dense<T>[],
+  make: (length: number) => T,
+): Dense<T> {
   const first = parts[0];
   if (!first) throw new QModelError('concatChannels: no branches');
   const [n, , h, w] = first.shape as [number, number, number, number];
-  const inner = h * w;
   let channels = 0;
   for (const p of parts) {
     if (p.shape[0] !== n || p.shape[2] !== h || p.shape[3] !== w) {
@@ -36,11 +43,11 @@ export function concatChannels(parts: readonly Values[]): Values {
     }
     channels += p.shape[1]!;
   }
-  const data = new Float32Array(n * channels * inner);
+  const data = make(n * channels * h * w);
   for (let i = 0; i < n; i++) {
-    let offset = i * channels * inner;
+    let offset = i * channels * h * w;
     for (const p of parts) {
-      const size = p.shape[1]! * inner;
+      const size = p.shape[1]! * h * w;
       data.set(p.data.subarray(i * size, (i + 1) * size), offset);
       offset += size;
     }
@@ -48,21 +55,12 @@ export function concatChannels(parts: readonly Values[]): Values {
   return { shape: [n, channels, h, w], data };
 }
 
-/** Scatter per-branch NCHW integer tensors into the concatenated layout. */
-function concatInts(parts: readonly { shape: number[]; data: Float64Array }[]): Float64Array {
-  const [n, , h, w] = parts[0]!.shape as [number, number, number, number];
-  const channels = parts.reduce((a, p) => a + p.shape[1]!, 0);
-  const out = new Float64Array(n * channels * h * w);
-  for (let i = 0; i < n; i++) {
-    let offset = i * channels * h * w;
-    for (const p of parts) {
-      const size = p.shape[1]! * h * w;
-      out.set(p.data.subarray(i * size, (i + 1) * size), offset);
-      offset += size;
-    }
-  }
-  return out;
+export function concatChannels(parts: readonly Values[]): Values {
+  return catChannels(parts, (len) => new Float32Array(len));
 }
+
+const concatInts = (parts: readonly Dense<Float64Array>[]) =>
+  catChannels(parts, (len) => new Float64Array(len)).data;
 
 /** The exact multi-branch QuantAct forward (HAWQ's `type(pre_act_scaling_factor) is list`). */
 export function requantConcatExact(
@@ -83,8 +81,8 @@ export function requantConcatExact(
   const s = act.updateScale();
   const requant: RequantParams[] = [];
   let unsafeProducts = 0;
-  const ints: { shape: number[]; data: Float64Array }[] = [];
-  const accs: { shape: number[]; data: Float64Array }[] = [];
+  const ints: Dense<Float64Array>[] = [];
+  const accs: Dense<Float64Array>[] = [];
   for (const p of parts) {
     const r = fixedpointFn(
       p.value,

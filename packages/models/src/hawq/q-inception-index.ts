@@ -4,4 +4,5 @@ export * from './q-inception-branch.js';
 export * from './q-inception-build.js';
 export * from './q-inception-concat.js';
 export * from './q-inception-forward.js';
+export * from './q-inception-random.js';
 export * from './q-inception-spec.js';

@@ -2,6 +2,7 @@
 // integer path: q_init_block, three stages of multi-branch units (each concat requantized by the
 // unit's q_rescaling_activ), q_final_pool (8x8), q_concat_activ, output.q_dropout, output.q_fc.
 import {
+  branchOutChannels,
   QuantAct,
   QuantAveragePool2d,
   QuantDropout,
@@ -13,12 +14,7 @@ import {
 import { QModelError } from './errors.js';
 import { QInceptBranch, QInceptConv, type ScaledValues } from './q-inception-branch.js';
 import { requantConcatExact } from './q-inception-concat.js';
-import {
-  inceptionConvSites,
-  initConvSite,
-  type QInceptionSpec,
-  unitPrefix,
-} from './q-inception-spec.js';
+import { initConvSite, type QInceptionSpec, unitPrefix } from './q-inception-spec.js';
 import type { ExactOutput, QModule } from './q-resnet.js';
 import type { ExactContext } from './q-unit.js';
 
@@ -82,12 +78,8 @@ export class QInceptionV3 {
     this.q_pool2 = new QuantMaxPool2d('features.q_init_block.q_pool2', 3, 2, 0);
     this.units = spec.units.map((unit) => {
       const branches = unit.branches.map((_, b) => QInceptBranch.create(unit, b, c));
-      c = inceptionConvSites({
-        ...spec,
-        units: [unit],
-        initBlock: [],
-        inChannels: c,
-      }).finalChannels;
+      const input = c;
+      c = unit.branches.reduce((sum, b) => sum + branchOutChannels(b, input), 0);
       return new QInceptUnit(unitPrefix(unit), branches);
     });
     this.finalChannels = c;

@@ -17,11 +17,22 @@ export function datasetKind(dataset: string): DatasetKind {
 
 /**
  * ImageNet results: the dataset says so, or it names no known dataset (e.g. a root like
- * `/data/val`) and the model is a zoo model — every zoo model is a 1000-class ImageNet model.
+ * `/data/val`), the model is a zoo model — every zoo model is a 1000-class ImageNet model — and
+ * nothing says it was scored over another number of classes.
  */
 export function isImagenetResult(result: EvalResult): boolean {
   const kind = datasetKind(result.dataset);
-  return kind === 'imagenet' || (kind === 'other' && zooModelOf(result) !== undefined);
+  if (kind !== 'other') return kind === 'imagenet';
+  return classCount(result) === IMAGENET_CLASSES && zooModelOf(result) !== undefined;
+}
+
+const IMAGENET_CLASSES = 1000;
+
+/** Classes the result was scored over: `numClasses`, else the evaluator's `perClass` list, else 1000. */
+function classCount(result: EvalResult): number {
+  if (typeof result.numClasses === 'number') return result.numClasses;
+  const perClass = (result as { perClass?: unknown }).perClass;
+  return Array.isArray(perClass) && perClass.length > 0 ? perClass.length : IMAGENET_CLASSES;
 }
 
 const FP_SCHEMES = new Set(['fp32', 'fp', 'float', 'float32', 'baseline', 'floatingpoints']);

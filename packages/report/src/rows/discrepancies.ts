@@ -74,7 +74,7 @@ const MIXED_BOPS: Explanation = {
 const FP_SIZE: Explanation = {
   id: 'pub-fp-size',
   text: (found) =>
-    `Published FP32 size matches neither all parameters nor conv/FC weights only at 4 bytes (${list(found, 2)} MiB, all parameters); PyTorchCV's own model sizes give no other count either.`,
+    `Published FP32 size matches neither all parameters nor conv/FC weights only at 4 bytes (${list(found, 2)} MiB counting all parameters; see the FP-size note for the weights-only count); no counting found here reproduces it (hawq-spec §6).`,
 };
 
 const R101_BOPS: Explanation = {
