@@ -36,7 +36,7 @@ export async function runEvaluate(
       );
     }
     const ckpt = readHawqCheckpoint(await loadTorch(a.resume), a.resume);
-    engine = await createOrtEngine(ckpt.stateDict, engineName === 'ort-fast', {
+    engine = await createOrtEngine(ckpt.stateDict, engineName, {
       arch: a.arch,
       source: a.resume,
       batchSize: a.batchSize,

@@ -181,6 +181,7 @@ export function buildProgram(): Command {
       new Option('--engine <engine>', 'evaluation engine for -e (default ort)').choices([
         'ort',
         'ort-fast',
+        'ort-int8',
         'tfjs',
       ]),
     )

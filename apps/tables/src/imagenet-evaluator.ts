@@ -26,7 +26,7 @@ export function imagenetEvaluator(opts: ImagenetEvaluatorOptions): EvaluateFn {
     const manifest = await readManifest(join(job.modelDir, MANIFEST_FILE));
     const file = join(job.modelDir, manifest.checkpoint);
     const checkpoint = readHawqCheckpoint(await loadTorch(file), file);
-    const engine = await createOrtEngine(checkpoint.stateDict, false, {
+    const engine = await createOrtEngine(checkpoint.stateDict, 'ort', {
       arch: job.model.arch,
       source: file,
       batchSize: opts.batchSize,

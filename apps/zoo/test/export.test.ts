@@ -35,7 +35,7 @@ describe.skipIf(!existsSync(cli) || !existsSync(ckpt))('zoo export', () => {
     const bad = zoo(ckpt, '--mode', 'turbo');
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')).toEqual([
-      'zoo: --mode turbo: use exact or fast (see `pnpm zoo --help`)',
+      'zoo: --mode turbo: use exact, fast or int8 (see `pnpm zoo --help`)',
     ]);
     const missing = zoo(join(out, 'nope.pth.tar'));
     expect(missing.status).toBe(1);

@@ -97,4 +97,16 @@ describe('fake-quant (tfjs) path', () => {
     const y = avgPoolForward(new QuantAveragePool2d('p'), x, s).dataSync();
     expect(y[0]).toBe(f32(1 * s)); // 97/49 = 1.98 -> trunc 1
   });
+  it('padded average pool counts the zero padding like PyTorch, matching the exact path', () => {
+    // Inception's branch pool is AvgPool2d(3, 1, 1): border outputs divide by 9, not by 4 or 6.
+    const s = f32(0.25);
+    const data = Float32Array.from({ length: 2 * 5 * 5 }, (_, i) => f32(((i * 7) % 13) * s));
+    const pool = new QuantAveragePool2d('p', 3, 1, 1);
+    const y = avgPoolForward(pool, tf.tensor4d(data, [1, 2, 5, 5]), s).dataSync();
+    const exact = pool.forwardExact({ shape: [1, 2, 5, 5], data }, s).value.data;
+    expect(Array.from(y)).toEqual(Array.from(exact));
+    // top-left output: the 4 in-image values of its 3×3 window, divided by 9 (not by 4)
+    const corner = [0, 1, 5, 6].reduce((a, i) => a + ((i * 7) % 13), 0);
+    expect(y[0]).toBe(f32(Math.trunc(corner / 9 + 0.01) * s));
+  });
 });

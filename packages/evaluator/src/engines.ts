@@ -1,5 +1,6 @@
 // Inference engines for evaluation. `ort` runs the exact integer ONNX graph from @hawq-ts/deploy
-// (bit-exact with HAWQ), `ort-fast` the QLinearConv graph (approximate), `tfjs` the fake-quant
+// (bit-exact with HAWQ), `ort-fast` the QLinearConv graph (approximate), `ort-int8` the all-int8
+// graph (QLinearConv + QLinearAdd; fastest, 16-bit residuals held in 8 bits), `tfjs` the fake-quant
 // Q-model forward that training uses (HAWQ's validate() in float32 tfjs arithmetic).
 import type { Tensor } from '@hawq-ts/checkpoint';
 import { exportIntegerOnnx, integerModelFromHawq, OrtRunner } from '@hawq-ts/deploy';
@@ -7,8 +8,11 @@ import { type QResNet, qResNetForward } from '@hawq-ts/models';
 import * as tf from '@tensorflow/tfjs';
 import { UnknownEngineError } from './errors.js';
 
-export const ENGINE_NAMES = ['ort', 'ort-fast', 'tfjs'] as const;
+export const ENGINE_NAMES = ['ort', 'ort-fast', 'ort-int8', 'tfjs'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
+export type OrtEngineName = Exclude<EngineName, 'tfjs'>;
+
+const DEPLOY_ENGINE = { ort: 'exact', 'ort-fast': 'fast', 'ort-int8': 'int8' } as const;
 
 export function parseEngineName(name: string): EngineName {
   if ((ENGINE_NAMES as readonly string[]).includes(name)) return name as EngineName;
@@ -37,21 +41,21 @@ export interface OrtEngineOptions {
 /** ORT on the integer graph built from a HAWQ state_dict (its integer buffers must be current). */
 export async function createOrtEngine(
   stateDict: ReadonlyMap<string, Tensor>,
-  fast: boolean,
+  engine: OrtEngineName,
   opts: OrtEngineOptions = {},
 ): Promise<InferenceEngine> {
   const model = integerModelFromHawq(stateDict, {
     ...(opts.arch ? { arch: opts.arch } : {}),
     source: opts.source ?? 'state_dict',
   });
-  const onnx = exportIntegerOnnx(model, { engine: fast ? 'fast' : 'exact' });
+  const onnx = exportIntegerOnnx(model, { engine: DEPLOY_ENGINE[engine] });
   const runner = await OrtRunner.create(onnx, {
     ...(opts.intraOpThreads ? { intraOpThreads: opts.intraOpThreads } : {}),
     ...(opts.executionProviders ? { executionProviders: opts.executionProviders } : {}),
     ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
   });
   return {
-    name: fast ? 'ort-fast' : 'ort',
+    name: engine,
     async run(images, shape) {
       return (await runner.run(images, shape)).logits;
     },

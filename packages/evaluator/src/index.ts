@@ -6,6 +6,7 @@ export {
   ENGINE_NAMES,
   type EngineName,
   type InferenceEngine,
+  type OrtEngineName,
   type OrtEngineOptions,
   parseEngineName,
 } from './engines.js';

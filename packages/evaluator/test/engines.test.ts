@@ -45,7 +45,7 @@ describe.skipIf(!existsSync(join(caseA, 'manifest.json')))('engines on golden ca
     const shape = [2, 3, 193, 193] as const;
     const ref = f32(join(caseA, 'logits.f32'));
 
-    const ort = await createOrtEngine(sd, false, { source: ckpt });
+    const ort = await createOrtEngine(sd, 'ort', { source: ckpt });
     const lo = await ort.run(x, shape);
     await ort.dispose();
     expect([...lo]).toEqual([...ref]);
@@ -67,7 +67,7 @@ describe.skipIf(!existsSync(join(caseA, 'manifest.json')))('engines on golden ca
 
     // the evaluation loop and the results file
     const labels = i64(join(golden, 'inputs/eval_labels.i64'));
-    const engine = await createOrtEngine(sd, false);
+    const engine = await createOrtEngine(sd, 'ort');
     const r = await evaluate(engine, [{ images: x, labels, shape }], {
       numClasses: 10,
       progress: false,

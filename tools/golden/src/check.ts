@@ -13,6 +13,22 @@ export interface CheckOptions {
   engine?: GoldenEngine;
 }
 
+/**
+ * One QAT step (the trainer's checker, with the golden README's per-quantity tolerances):
+ * forward, loss, gradients, SGD update, saved checkpoint, post-step evaluation.
+ */
+async function checkQat(dir: string): Promise<CheckList[]> {
+  const { checkQatCase } = await import('@hawq-ts/trainer');
+  const { results } = await checkQatCase(dir);
+  const list = new CheckList('qat-step');
+  for (const r of results) {
+    const status = !r.ok ? 'DIFFERENT' : r.maxAbsDiff === 0 ? 'exact' : 'close';
+    const bound = `max|a-b| = ${r.maxAbsDiff.toExponential(3)}, bound ${r.bound.toExponential(3)} (${r.tolerance})`;
+    list.add(r.name, status, r.detail ? `${bound}; ${r.detail}` : bound);
+  }
+  return [list];
+}
+
 /** The exact ORT engine of @hawq-ts/deploy: export the case's checkpoint, run it, compare. */
 async function checkOnOrt(dir: string): Promise<CheckList[]> {
   const { runGoldenCaseOnOrt } = await import('@hawq-ts/deploy');
@@ -95,16 +111,8 @@ export async function checkCase(
       lists = await checkOnOrt(dir);
     else if (kind === 'float') lists = await checkFloatCase(dir, m, log);
     else if (kind === 'quantized') lists = await checkQuantizedCase(dir, m, log);
-    else if (kind === 'qat') {
-      return {
-        dir,
-        case: name,
-        kind,
-        status: 'not-checked',
-        reason: 'unsupported kind qat (arrives with the trainer issue)',
-        checks: [],
-      };
-    } else {
+    else if (kind === 'qat') lists = await checkQat(dir);
+    else {
       return {
         dir,
         case: name,

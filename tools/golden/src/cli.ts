@@ -42,7 +42,7 @@ program
     process.stdout.write(
       `${opts.json ? jsonReport(report) : formatReport(report, { verbose: opts.verbose ?? false })}\n`,
     );
-    // 0: everything agrees; 1: a difference or an error; 2: only unchecked (qat) cases left
+    // 0: everything agrees; 1: a difference or an error; 2: nothing differs but a case was not checked
     const { fail, error } = report.counts;
     process.exitCode = fail + error > 0 ? 1 : report.ok ? 0 : 2;
   });

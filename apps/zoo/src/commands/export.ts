@@ -49,8 +49,8 @@ async function resolveCheckpoint(target: string): Promise<string> {
 export async function runExport(target: string, flags: ExportFlags): Promise<string> {
   if (!['onnx', 'packed'].includes(flags.format))
     throw new UsageError(`--format ${flags.format}: use onnx or packed`);
-  if (!['exact', 'fast'].includes(flags.mode))
-    throw new UsageError(`--mode ${flags.mode}: use exact or fast`);
+  if (!['exact', 'fast', 'int8'].includes(flags.mode))
+    throw new UsageError(`--mode ${flags.mode}: use exact, fast or int8`);
   const opset = Number(flags.opset);
   if (opset !== 13 && opset !== 21) throw new UsageError(`--opset ${flags.opset}: use 13 or 21`);
   const {
@@ -81,7 +81,7 @@ export async function runExport(target: string, flags: ExportFlags): Promise<str
     bytes =
       flags.format === 'packed'
         ? packIntegerModel(model)
-        : exportIntegerOnnx(model, { engine: flags.mode as 'exact' | 'fast', opset });
+        : exportIntegerOnnx(model, { engine: flags.mode as 'exact' | 'fast' | 'int8', opset });
     out =
       flags.output ??
       (flags.format === 'packed' ? `${stem}.int.safetensors` : `${stem}.${flags.mode}.onnx`);
@@ -101,7 +101,7 @@ export function registerExport(program: Command): void {
     .option('--format <format>', 'onnx | packed', 'onnx')
     .option(
       '--mode <mode>',
-      'integer engine: exact (bit-exact with HAWQ) | fast (int8 QLinearConv)',
+      'integer engine: exact (bit-exact with HAWQ) | fast (QLinearConv where HAWQ is 8-bit) | int8 (all int8: fastest, approximate)',
       'exact',
     )
     .option(

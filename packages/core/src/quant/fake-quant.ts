@@ -164,7 +164,19 @@ export function avgPoolForward(m: QuantAveragePool2d, x: tf.Tensor4D, scale: num
   return tf.tidy(() => {
     const xInt = steRound(tf.div(x, f32(scale)) as tf.Tensor4D);
     const nhwc = tf.transpose(xInt, [0, 2, 3, 1]) as tf.Tensor4D;
-    const pooled = tf.avgPool(nhwc, m.kernelSize, m.stride, m.padding === 0 ? 'valid' : m.padding);
+    // PyTorch's AvgPool2d counts the zero padding in the average (count_include_pad=True);
+    // tfjs' numeric padding leaves it out, so pad explicitly and pool 'valid'.
+    const p = m.padding;
+    const padded =
+      p === 0
+        ? nhwc
+        : tf.pad(nhwc, [
+            [0, 0],
+            [p, p],
+            [p, p],
+            [0, 0],
+          ]);
+    const pooled = tf.avgPool(padded, m.kernelSize, m.stride, 'valid');
     const t = steTruncEps(tf.transpose(pooled, [0, 3, 1, 2]) as tf.Tensor4D, f32(0.01));
     return tf.mul(t, f32(scale)) as tf.Tensor4D;
   });
