@@ -98,8 +98,9 @@ describe.skipIf(!existsSync(join(caseA, 'manifest.json')))('engines on golden ca
 
   it('names the engines it knows', () => {
     expect(parseEngineName('ort-fast')).toBe('ort-fast');
+    expect(parseEngineName('ort-int8')).toBe('ort-int8');
     expect(() => parseEngineName('gpu')).toThrow(
-      /unknown engine 'gpu': use one of ort, ort-fast, tfjs/,
+      /unknown engine 'gpu': use one of ort, ort-fast, ort-int8, tfjs/,
     );
   });
 });

@@ -5,10 +5,11 @@
 // the peak RSS is that process's own (process.resourceUsage().maxRSS / getrusage).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTorch, type PyValue, stateDictOf } from '@hawq-ts/checkpoint';
+import { machineInfo, round } from './util.js';
 
 const PYTHON = '/usr/bin/python3';
 const here = dirname(fileURLToPath(import.meta.url));
@@ -75,11 +76,8 @@ export async function run(args: string[]): Promise<void> {
       command: `pnpm bench checkpoint ${args.join(' ')}`.trim(),
       date: new Date().toISOString(),
       machine: {
-        cpu: cpus()[0]?.model,
-        cores: cpus().length,
-        memoryGB: round(totalmem() / 2 ** 30, 1),
+        ...machineInfo(),
         loadAverage1m: round(loadavg()[0] ?? 0, 2),
-        node: process.version,
         torch: python('import torch; print(torch.__version__)', []).trim(),
       },
       workload: `torch.save of a pytorchcv resnet50 state_dict (320 tensors, random float32; zip format) — ${fileMB.toFixed(1)} MB, in the page cache; load = parse + every tensor materialized; warm = median of ${repeats} loads in one process after a warm-up load, cold = median of ${repeats} fresh processes loading once (start-up and imports not timed)`,
@@ -263,10 +261,6 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-function round(x: number, digits: number): number {
-  return Number(x.toFixed(digits));
 }
 
 function flag(args: string[], name: string): string | undefined {

@@ -12,7 +12,9 @@ const topics = readdirSync(here)
 
 const [topic, ...args] = process.argv.slice(2);
 if (!topic || !topics.includes(topic)) {
-  console.error(`usage: pnpm bench <${topics.join('|')}> [args]  (unknown topic: ${topic ?? 'none'})`);
+  console.error(
+    `usage: pnpm bench <${topics.join('|')}> [args]  (unknown topic: ${topic ?? 'none'})`,
+  );
   process.exit(2);
 }
 const mod = (await import(`./${topic}.js`)) as { run: (args: string[]) => Promise<void> };

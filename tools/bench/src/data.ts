@@ -5,11 +5,12 @@
 // Every configuration runs in its own child process so each peak RSS is its own.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataLoader, evalTransformFor, normalizationTable, scanImageFolder } from '@hawq-ts/data';
 import sharp from 'sharp';
+import { machineInfo, round } from './util.js';
 
 const PYTHON = '/usr/bin/python3';
 const here = dirname(fileURLToPath(import.meta.url));
@@ -60,10 +61,7 @@ export async function run(args: string[]): Promise<void> {
       command: `pnpm bench data ${args.join(' ')}`.trim(),
       date: new Date().toISOString(),
       machine: {
-        cpu: cpus()[0]?.model,
-        cores: cpus().length,
-        memoryGB: round(totalmem() / 2 ** 30, 1),
-        node: process.version,
+        ...machineInfo(),
         // Other jobs share this machine; a high load lowers every figure of the run alike.
         loadAverage1m: { start: round(loadAtStart, 2), end: round(loadavg()[0]!, 2) },
       },
@@ -101,10 +99,6 @@ export async function run(args: string[]): Promise<void> {
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
-}
-
-function round(x: number, digits: number): number {
-  return Number(x.toFixed(digits));
 }
 
 // Photo-like content: gradients, a wave and noise, so JPEG sizes resemble real 500x375 photos.

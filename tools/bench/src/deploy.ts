@@ -10,7 +10,7 @@
 // is shared, so interleaving keeps the ratios fair); PyTorch runs in its own process.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -24,6 +24,7 @@ import {
   runOnnx,
   syntheticHawqResNet,
 } from '@hawq-ts/deploy';
+import { machineInfo, round } from './util.js';
 
 const PYTHON = '/usr/bin/python3';
 const here = dirname(fileURLToPath(import.meta.url));
@@ -323,10 +324,7 @@ export async function run(args: string[]): Promise<void> {
     command: `pnpm bench deploy ${args.join(' ')}`.trim(),
     date: new Date().toISOString(),
     machine: {
-      cpu: cpus()[0]?.model,
-      cores: cpus().length,
-      memoryGB: round(totalmem() / 2 ** 30, 1),
-      node: process.version,
+      ...machineInfo(),
     },
     settings: {
       inputSize: SIZE,
@@ -346,8 +344,4 @@ export async function run(args: string[]): Promise<void> {
       `${r.arch} ${r.engine} b${r.batch}: ×${r.speedUpOverOrtFloat} vs ORT float, ×${r.speedUpOverPytorch} vs PyTorch`,
     );
   console.error(`wrote ${resultsFile} (${out.totalSeconds} s)`);
-}
-
-function round(x: number, d: number): number {
-  return Math.round(x * 10 ** d) / 10 ** d;
 }

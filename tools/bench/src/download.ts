@@ -15,7 +15,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,7 @@ import { createGzip } from 'node:zlib';
 import { startFakeDrive } from '@hawq-ts/fake-drive';
 import { fetchModel, resolveModel } from '@hawq-ts/zoo';
 import tar from 'tar-stream';
+import { machineInfo } from './util.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsFile = join(here, '..', 'results', 'download.json');
@@ -95,10 +96,7 @@ export async function run(args: string[]): Promise<void> {
     command: `pnpm bench download ${args.join(' ')}`.trim(),
     date: new Date().toISOString(),
     machine: {
-      cpu: cpus()[0]?.model,
-      cores: cpus().length,
-      memGB: totalmem() / 2 ** 30,
-      node: process.version,
+      ...machineInfo(),
       loadavg: loadavg(),
     },
     goals: { throughputRatio: '>= 0.9', peakRssMB: '< 150, flat in archive size' },

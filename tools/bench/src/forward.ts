@@ -8,12 +8,13 @@
 // start and end, and ratios are only meaningful within one run.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BACKEND_NAMES, getBitConfig, initBackend } from '@hawq-ts/core';
 import { createPytorchcvModel, qResNetForward, qResNetFromFloatStateDict } from '@hawq-ts/models';
 import * as tf from '@tensorflow/tfjs';
+import { machineInfo, round } from './util.js';
 
 const PYTHON = '/usr/bin/python3';
 const here = dirname(fileURLToPath(import.meta.url));
@@ -272,10 +273,7 @@ export async function run(args: string[]): Promise<void> {
     command: `pnpm bench forward ${args.join(' ')}`.trim(),
     date: new Date().toISOString(),
     machine: {
-      cpu: cpus()[0]?.model,
-      cores: cpus().length,
-      memoryGB: round(totalmem() / 2 ** 30, 1),
-      node: process.version,
+      ...machineInfo(),
       tfjs: tf.version.tfjs,
       torch: torch.version,
     },
@@ -307,8 +305,4 @@ export async function run(args: string[]): Promise<void> {
   console.error(
     `load average ${out.loadAverage.start.join(' ')} → ${out.loadAverage.end.join(' ')}; wrote ${resultsFile} (${out.totalSeconds} s)`,
   );
-}
-
-function round(x: number, d: number): number {
-  return Math.round(x * 10 ** d) / 10 ** d;
 }

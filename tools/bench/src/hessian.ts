@@ -8,7 +8,7 @@
 // Each side runs in its own process (peak RSS its own); times are medians of 3 after a warm-up.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTorch, saveTorch, stateDictOf, Tensor } from '@hawq-ts/checkpoint';
@@ -22,6 +22,7 @@ import {
 } from '@hawq-ts/hessian';
 import { createResNet, pytorchcvFromStateDict } from '@hawq-ts/models';
 import * as tf from '@tensorflow/tfjs';
+import { machineInfo } from './util.js';
 
 const PYTHON = '/usr/bin/python3';
 const here = dirname(fileURLToPath(import.meta.url));
@@ -131,10 +132,7 @@ export async function run(args: string[]): Promise<void> {
     command: `pnpm bench hessian ${args.join(' ')}`.trim(),
     date: new Date().toISOString(),
     machine: {
-      cpu: cpus()[0]?.model,
-      cores: cpus().length,
-      memGiB: totalmem() / 2 ** 30,
-      node: process.version,
+      ...machineInfo(),
       // Other jobs share this machine; a high load slows every side alike.
       loadavg: loadavg(),
     },

@@ -7,10 +7,11 @@
 // --repeats after a warm-up; the first solve of each process is reported separately.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BudgetKind, parseSensitivityJson, type SolverName, solveIlp } from '@hawq-ts/ilp';
+import { machineInfo, round } from './util.js';
 
 const PYTHON = '/usr/bin/python3';
 const here = dirname(fileURLToPath(import.meta.url));
@@ -61,10 +62,7 @@ export async function run(args: string[]): Promise<void> {
     command: `pnpm bench ilp ${args.join(' ')}`.trim(),
     date: new Date().toISOString(),
     machine: {
-      cpu: cpus()[0]?.model,
-      cores: cpus().length,
-      memoryGB: round(totalmem() / 2 ** 30, 1),
-      node: process.version,
+      ...machineInfo(),
       // Other jobs share this machine; a high load slows every side alike.
       loadAverage1m: round(loadavg()[0]!, 2),
     },
@@ -208,8 +206,4 @@ function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-function round(x: number, digits: number): number {
-  return Number(x.toFixed(digits));
 }
