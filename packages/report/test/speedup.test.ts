@@ -74,7 +74,7 @@ describe('measured CPU speed-up', () => {
     const loaded = await loadResults([BUNDLED_RESULTS_DIR]);
     const rows = buildReport({ deploy: loaded.deploy }).tables.flatMap((t) => t.rows);
     for (const arch of ['resnet18', 'resnet50']) {
-      const want = ms(arch, 'ort-float') / ms(arch, 'ort-fast');
+      const want = ms(arch, 'ort-float') / ms(arch, 'ort-int8');
       for (const r of rows.filter((x) => x.arch === arch)) {
         expect(r.speedup).toBeCloseTo(r.bitConfig === null ? 1 : want, 12);
         if (r.bitConfig !== null && r.bitConfig !== 'uniform8')

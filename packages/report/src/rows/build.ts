@@ -125,7 +125,7 @@ function imagenetRow(
       row,
       'speedup',
       'cpu',
-      `Measured CPU speed-up: onnxruntime float graph / int8 graph (QLinearConv, the deploy "fast" engine) latency at batch ${SPEEDUP_BATCH} on this machine (${deploy.machine}${deploy.threads ? `, ${deploy.threads} threads` : ''}), from ${show(deploy.source)} written by \`${deploy.command}\` on ${deploy.date} (timing does not depend on the weights; the benchmark uses synthetic uniform8 models). FP rows are the 1.00x reference.`,
+      `Measured CPU speed-up: onnxruntime float graph / all-int8 graph (QLinearConv + QLinearAdd, the deploy "int8" engine; HAWQ's 16-bit residuals held in 8 bits) latency at batch ${SPEEDUP_BATCH} on this machine (${deploy.machine}${deploy.threads ? `, ${deploy.threads} threads` : ''}), from ${show(deploy.source)} written by \`${deploy.command}\` on ${deploy.date} (timing does not depend on the weights; the benchmark uses synthetic uniform8 models). FP rows are the 1.00x reference.`,
     );
     if (model.bitConfig !== null && model.bitConfig !== 'uniform8') {
       book.add(

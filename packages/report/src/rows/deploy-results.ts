@@ -21,7 +21,7 @@ const deploySchema = z.looseObject({
 export type DeployResults = z.infer<typeof deploySchema>;
 
 /** Engines of the deploy benchmark compared for the CPU speed-up. */
-export const INT8_ENGINE = 'ort-fast';
+export const INT8_ENGINE = 'ort-int8';
 export const FLOAT_ENGINE = 'ort-float';
 /** HAWQ timed batch 8 on the T4; the CPU ratio uses the same batch. */
 export const SPEEDUP_BATCH = 8;
