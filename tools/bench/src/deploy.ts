@@ -24,7 +24,7 @@ import {
   runOnnx,
   syntheticHawqResNet,
 } from '@hawq-ts/deploy';
-import { machineInfo, round } from './util.js';
+import { machineInfo, round, TORCH_RESNET_V1 } from './util.js';
 
 const PYTHON = '/usr/bin/python3';
 const here = dirname(fileURLToPath(import.meta.url));
@@ -129,25 +129,8 @@ const TORCH_SCRIPT = `
 import json, resource, sys, time, torch, torch.nn as nn
 torch.set_num_threads(${THREADS}); torch.manual_seed(0)
 arch, batches, budget = sys.argv[1], [int(b) for b in sys.argv[2].split(',')], float(sys.argv[3]) / 1000
-def cbr(i, o, k, s, relu=True):
-    m = [nn.Conv2d(i, o, k, s, k // 2, bias=False), nn.BatchNorm2d(o)]
-    return nn.Sequential(*(m + [nn.ReLU(inplace=True)] if relu else m))
-class Unit(nn.Module):
-    def __init__(self, i, o, s, bottleneck):
-        super().__init__()
-        m = o // 4
-        self.body = nn.Sequential(cbr(i, m, 1, s), cbr(m, m, 3, 1), cbr(m, o, 1, 1, False)) if bottleneck else nn.Sequential(cbr(i, o, 3, s), cbr(o, o, 3, 1, False))
-        self.identity = cbr(i, o, 1, s, False) if (i != o or s != 1) else None
-        self.activ = nn.ReLU(inplace=True)
-    def forward(self, x):
-        return self.activ(self.body(x) + (self.identity(x) if self.identity is not None else x))
-bott = arch == 'resnet50'
-layers, chans = ([3, 4, 6, 3], [256, 512, 1024, 2048]) if bott else ([2, 2, 2, 2], [64, 128, 256, 512])
-mods, c = [cbr(3, 64, 7, 2), nn.MaxPool2d(3, 2, 1)], 64
-for si, (n, o) in enumerate(zip(layers, chans)):
-    for u in range(n):
-        mods.append(Unit(c, o, 2 if (u == 0 and si > 0) else 1, bott)); c = o
-model = nn.Sequential(*mods, nn.AvgPool2d(7, 1), nn.Flatten(), nn.Linear(c, 1000)).eval()
+${TORCH_RESNET_V1}
+model = resnet_v1(arch)
 out = []
 with torch.no_grad():
     for b in batches:

@@ -22,3 +22,34 @@ export function machineInfo(): {
     loadAverageNow: loadavg().map((x) => round(x, 2)),
   };
 }
+
+/**
+ * Python defining `resnet_v1(arch)`: PyTorchCV's ResNet18/50 v1 (conv1_stride=True: a downsampling
+ * bottleneck strides in its first 1×1 conv) in plain torch.nn, so PyTorch baselines need no
+ * torchvision/pytorchcv. Weights are random (seed the caller's torch first).
+ */
+export const TORCH_RESNET_V1 = `
+import torch.nn as nn
+def conv_block(i, o, k, s, activ=True):
+    m = [nn.Conv2d(i, o, k, s, k // 2, bias=False), nn.BatchNorm2d(o)]
+    return nn.Sequential(*(m + [nn.ReLU(inplace=True)] if activ else m))
+class ResUnit(nn.Module):
+    def __init__(self, i, o, s, bottleneck):
+        super().__init__()
+        mid = o // 4
+        self.body = (nn.Sequential(conv_block(i, mid, 1, s), conv_block(mid, mid, 3, 1), conv_block(mid, o, 1, 1, False))
+                     if bottleneck else nn.Sequential(conv_block(i, o, 3, s), conv_block(o, o, 3, 1, False)))
+        self.identity_conv = conv_block(i, o, 1, s, False) if (i != o or s != 1) else None
+        self.activ = nn.ReLU(inplace=True)
+    def forward(self, x):
+        idt = self.identity_conv(x) if self.identity_conv is not None else x
+        return self.activ(self.body(x) + idt)
+def resnet_v1(arch):
+    bottleneck = arch == 'resnet50'
+    layers, widths = ([3, 4, 6, 3], [256, 512, 1024, 2048]) if bottleneck else ([2, 2, 2, 2], [64, 128, 256, 512])
+    mods, c = [conv_block(3, 64, 7, 2), nn.MaxPool2d(3, 2, 1)], 64
+    for si, (n, o) in enumerate(zip(layers, widths)):
+        for u in range(n):
+            mods.append(ResUnit(c, o, 2 if (u == 0 and si > 0) else 1, bottleneck)); c = o
+    return nn.Sequential(*mods, nn.AvgPool2d(7, 1), nn.Flatten(), nn.Linear(c, 1000)).eval()
+`;

@@ -22,6 +22,30 @@ export function convOutputSize(
   return Math.floor((size + 2 * pad - dil * (kernel - 1) - 1) / stride) + 1;
 }
 
+/** Dimensions, validation and output size shared by the conv kernels (NCHW input, OIHW weight). */
+function convLayout(
+  name: string,
+  xShape: readonly number[],
+  wShape: readonly number[],
+  geom: Conv2dGeometry,
+) {
+  const [n, cin, h, wd] = xShape as [number, number, number, number];
+  const [cout, cinG, kh, kw] = wShape as [number, number, number, number];
+  const groups = geom.groups ?? 1;
+  const [sy, sx] = geom.stride;
+  const [py, px] = geom.padding;
+  const [dy, dx] = geom.dilation ?? [1, 1];
+  if (cinG * groups !== cin) {
+    throw new QuantError(`${name}: weight expects ${cinG * groups} input channels, got ${cin}`);
+  }
+  const ho = convOutputSize(h, kh, sy, py, dy);
+  const wo = convOutputSize(wd, kw, sx, px, dx);
+  if (ho <= 0 || wo <= 0) throw new QuantError(`${name}: input ${h}x${wd} is too small`);
+  const coutG = cout / groups;
+  const plane = ho * wo;
+  return { n, cin, h, wd, cout, cinG, kh, kw, sy, sx, py, px, dy, dx, ho, wo, coutG, plane };
+}
+
 /**
  * acc[n, co, oy, ox] = bias[co] + sum x[n, ci, iy, ix] * w[co, ci, ky, kx]. Input NCHW, weight OIHW.
  */
@@ -33,21 +57,9 @@ export function conv2dExact(
   bias: ArrayLike<number> | undefined,
   geom: Conv2dGeometry,
 ): { data: Float64Array; shape: number[] } {
-  const [n, cin, h, wd] = xShape as [number, number, number, number];
-  const [cout, cinG, kh, kw] = wShape as [number, number, number, number];
-  const groups = geom.groups ?? 1;
-  const [sy, sx] = geom.stride;
-  const [py, px] = geom.padding;
-  const [dy, dx] = geom.dilation ?? [1, 1];
-  if (cinG * groups !== cin) {
-    throw new QuantError(`conv2dExact: weight expects ${cinG * groups} input channels, got ${cin}`);
-  }
-  const ho = convOutputSize(h, kh, sy, py, dy);
-  const wo = convOutputSize(wd, kw, sx, px, dx);
-  if (ho <= 0 || wo <= 0) throw new QuantError(`conv2dExact: input ${h}x${wd} is too small`);
+  const { n, cin, h, wd, cout, cinG, kh, kw, sy, sx, py, px, dy, dx, ho, wo, coutG, plane } =
+    convLayout('conv2dExact', xShape, wShape, geom);
   const out = new Float64Array(n * cout * ho * wo);
-  const coutG = cout / groups;
-  const plane = ho * wo;
   // Precompute the valid output range for each kernel offset so the inner loop has no branches.
   const yRange = rangesFor(kh, ho, h, sy, py, dy);
   const xRange = rangesFor(kw, wo, wd, sx, px, dx);
@@ -189,23 +201,9 @@ export function conv2dTorchF32(
   bias: ArrayLike<number> | undefined,
   geom: Conv2dGeometry,
 ): { data: Float32Array; shape: number[] } {
-  const [n, cin, h, wd] = xShape as [number, number, number, number];
-  const [cout, cinG, kh, kw] = wShape as [number, number, number, number];
-  const groups = geom.groups ?? 1;
-  const [sy, sx] = geom.stride;
-  const [py, px] = geom.padding;
-  const [dy, dx] = geom.dilation ?? [1, 1];
-  if (cinG * groups !== cin) {
-    throw new QuantError(
-      `conv2dTorchF32: weight expects ${cinG * groups} input channels, got ${cin}`,
-    );
-  }
-  const ho = convOutputSize(h, kh, sy, py, dy);
-  const wo = convOutputSize(wd, kw, sx, px, dx);
-  if (ho <= 0 || wo <= 0) throw new QuantError(`conv2dTorchF32: input ${h}x${wd} is too small`);
+  const { n, cin, h, wd, cout, cinG, kh, kw, sy, sx, py, px, dy, dx, ho, wo, coutG, plane } =
+    convLayout('conv2dTorchF32', xShape, wShape, geom);
   const out = new Float32Array(n * cout * ho * wo);
-  const coutG = cout / groups;
-  const plane = ho * wo;
   const yRange = rangesFor(kh, ho, h, sy, py, dy);
   const xRange = rangesFor(kw, wo, wd, sx, px, dx);
   const f = Math.fround;
@@ -284,24 +282,10 @@ export function conv2dOneDnnF32(
   bias: ArrayLike<number> | undefined,
   geom: Conv2dGeometry,
 ): { data: Float32Array; shape: number[] } {
-  const [n, cin, h, wd] = xShape as [number, number, number, number];
-  const [cout, cinG, kh, kw] = wShape as [number, number, number, number];
-  const groups = geom.groups ?? 1;
-  const [sy, sx] = geom.stride;
-  const [py, px] = geom.padding;
-  const [dy, dx] = geom.dilation ?? [1, 1];
-  if (cinG * groups !== cin) {
-    throw new QuantError(
-      `conv2dOneDnnF32: weight expects ${cinG * groups} input channels, got ${cin}`,
-    );
-  }
-  const ho = convOutputSize(h, kh, sy, py, dy);
-  const wo = convOutputSize(wd, kw, sx, px, dx);
-  if (ho <= 0 || wo <= 0) throw new QuantError(`conv2dOneDnnF32: input ${h}x${wd} is too small`);
+  const { n, cin, h, wd, cout, cinG, kh, kw, sy, sx, py, px, dy, dx, ho, wo, coutG, plane } =
+    convLayout('conv2dOneDnnF32', xShape, wShape, geom);
   const out = new Float32Array(n * cout * ho * wo);
   const part = new Float32Array(ho * wo);
-  const coutG = cout / groups;
-  const plane = ho * wo;
   const yRange = rangesFor(kh, ho, h, sy, py, dy);
   const xRange = rangesFor(kw, wo, wd, sx, px, dx);
   for (let b = 0; b < n; b++) {

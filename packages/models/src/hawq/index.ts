@@ -5,6 +5,7 @@ export * from './errors.js';
 export * from './float-load.js';
 export * from './q-forward.js';
 export * from './q-inception-index.js';
+export * from './q-model.js';
 export * from './q-resnet.js';
 export * from './q-unit.js';
 export * from './spec.js';

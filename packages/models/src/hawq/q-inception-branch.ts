@@ -13,7 +13,7 @@ import {
 } from '@hawq-ts/core';
 import { requantConcatExact } from './q-inception-concat.js';
 import { branchConvSites, branchPrefix, type InceptConvSite } from './q-inception-spec.js';
-import type { QModule } from './q-resnet.js';
+import type { QModule } from './q-model.js';
 import type { ExactContext } from './q-unit.js';
 import { reluValues } from './relu.js';
 

@@ -11,11 +11,11 @@ import {
   QuantMaxPool2d,
   type Values,
 } from '@hawq-ts/core';
-import { QModelError } from './errors.js';
 import { QInceptBranch, QInceptConv, type ScaledValues } from './q-inception-branch.js';
 import { requantConcatExact } from './q-inception-concat.js';
 import { initConvSite, type QInceptionSpec, unitPrefix } from './q-inception-spec.js';
-import type { ExactOutput, QModule } from './q-resnet.js';
+import { QModel, type QModule } from './q-model.js';
+import type { ExactOutput } from './q-resnet.js';
 import type { ExactContext } from './q-unit.js';
 
 /** HAWQ's final QuantAveragePool2d(kernel_size=8): the feature map must be exactly 8x8. */
@@ -49,8 +49,11 @@ export class QInceptUnit {
   }
 }
 
-export class QInceptionV3 {
-  readonly className = 'Q_InceptionV3';
+export class QInceptionV3 extends QModel {
+  override get className(): string {
+    return 'Q_InceptionV3';
+  }
+
   readonly q_input_activ: QuantAct;
   readonly initConvs: QInceptConv[];
   /** max pools after q_conv3 and q_conv5 (stateless, scale passes through) */
@@ -67,6 +70,7 @@ export class QInceptionV3 {
     readonly spec: QInceptionSpec,
     dropoutRate = 0.5,
   ) {
+    super();
     this.q_input_activ = new QuantAct('features.q_init_block.q_input_activ');
     let c = spec.inChannels;
     this.initConvs = spec.initBlock.map((def, i) => {
@@ -90,7 +94,7 @@ export class QInceptionV3 {
   }
 
   /** Every stateful module with its full HAWQ name, in registration (state_dict) order. */
-  namedModules(): [string, QModule][] {
+  override namedModules(): [string, QModule][] {
     const out: [string, QModule][] = [[this.q_input_activ.name, this.q_input_activ]];
     for (const c of this.initConvs) out.push(...c.modules());
     for (const u of this.units) out.push(...u.modules());
@@ -109,30 +113,6 @@ export class QInceptionV3 {
     }
     out.push(this.q_final_pool.name, this.q_dropout.name);
     return out;
-  }
-
-  module(name: string): QModule {
-    const hit = this.namedModules().find(([n]) => n === name);
-    if (!hit) throw new QModelError(`${this.className} has no module named ${name}`);
-    return hit[1];
-  }
-
-  activationQuantizers(): QuantAct[] {
-    return this.namedModules()
-      .map(([, m]) => m)
-      .filter((m): m is QuantAct => m instanceof QuantAct);
-  }
-
-  freeze(): void {
-    for (const [, m] of this.namedModules()) m.fix();
-  }
-
-  unfreeze(): void {
-    for (const [, m] of this.namedModules()) m.unfix();
-  }
-
-  resetActivationRanges(): void {
-    for (const a of this.activationQuantizers()) a.resetRange();
   }
 
   /** The exact integer path (HAWQ's forward); ranges update while unfrozen. x: float32 NCHW. */

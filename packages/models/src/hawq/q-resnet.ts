@@ -9,12 +9,10 @@ import {
   QuantLinear,
   type Values,
 } from '@hawq-ts/core';
-import { QModelError } from './errors.js';
+import { QModel, type QModule } from './q-model.js';
 import { type ExactContext, QResUnit } from './q-unit.js';
 import { reluValues } from './relu.js';
 import { initConvName, type QResNetSpec } from './spec.js';
-
-export type QModule = QuantAct | QuantBnConv2d | QuantLinear;
 
 export interface ExactOutput {
   logits: Values;
@@ -22,7 +20,7 @@ export interface ExactOutput {
   logitsScale: Float32Array;
 }
 
-export class QResNet {
+export class QResNet extends QModel {
   readonly quant_input: QuantAct;
   readonly initConv: QuantBnConv2d;
   readonly quant_act_int32: QuantAct;
@@ -32,6 +30,7 @@ export class QResNet {
   readonly quant_output: QuantLinear;
 
   constructor(readonly spec: QResNetSpec) {
+    super();
     this.quant_input = new QuantAct('quant_input');
     this.initConv = new QuantBnConv2d(
       initConvName(spec),
@@ -51,13 +50,13 @@ export class QResNet {
   }
 
   /** HAWQ class name of this model. */
-  get className(): string {
+  override get className(): string {
     if (!this.spec.bottleneck) return 'Q_ResNet18';
     return this.spec.units.length > 16 ? 'Q_ResNet101' : 'Q_ResNet50';
   }
 
   /** Every stateful module with its full HAWQ name, in registration (state_dict) order. */
-  namedModules(): [string, QModule][] {
+  override namedModules(): [string, QModule][] {
     const out: [string, QModule][] = [
       ['quant_input', this.quant_input],
       [this.initConv.name, this.initConv],
@@ -68,32 +67,6 @@ export class QResNet {
     }
     out.push(['quant_act_output', this.quant_act_output], ['quant_output', this.quant_output]);
     return out;
-  }
-
-  module(name: string): QModule {
-    const hit = this.namedModules().find(([n]) => n === name);
-    if (!hit) throw new QModelError(`${this.className} has no module named ${name}`);
-    return hit[1];
-  }
-
-  activationQuantizers(): QuantAct[] {
-    return this.namedModules()
-      .map(([, m]) => m)
-      .filter((m): m is QuantAct => m instanceof QuantAct);
-  }
-
-  /** freeze_model: ranges stop updating, BN stays folded. */
-  freeze(): void {
-    for (const [, m] of this.namedModules()) m.fix();
-  }
-
-  unfreeze(): void {
-    for (const [, m] of this.namedModules()) m.unfix();
-  }
-
-  /** Forget every activation range, so the next forward initialises it (x_min = x_max = 0). */
-  resetActivationRanges(): void {
-    for (const a of this.activationQuantizers()) a.resetRange();
   }
 
   /**

@@ -1,4 +1,3 @@
-import type { Tensor } from '@hawq-ts/checkpoint';
 import {
   branchOutChannels,
   INCEPTION_BN_EPS,
@@ -10,10 +9,9 @@ import {
 } from '@hawq-ts/core';
 import * as tf from '@tensorflow/tfjs';
 import { ConvBlock } from './conv-block.js';
-import type { FloatModel } from './float-model.js';
 import { finalPool, nchwToNhwc } from './input.js';
 import { Linear } from './linear.js';
-import { ParamStore } from './param-store.js';
+import { StoredModel } from './stored-model.js';
 
 type Branch = (x: tf.Tensor4D, training: boolean) => tf.Tensor4D;
 
@@ -23,14 +21,14 @@ const DROPOUT_RATE = 0.5;
  * pytorchcv.models.inceptionv3.InceptionV3 (299×299 input, BN eps 1e-3): init block, 3 stages
  * of multi-branch units concatenated on channels, AvgPool2d(8, 1), dropout 0.5, `output.fc`.
  */
-export class PytorchcvInceptionV3 implements FloatModel {
+export class PytorchcvInceptionV3 extends StoredModel {
   readonly arch = 'inceptionv3';
-  private readonly store = new ParamStore();
   private readonly initBlock: ConvBlock[] = [];
   private readonly units: Branch[][] = [];
   private readonly fc: Linear;
 
   constructor(readonly numClasses = 1000) {
+    super();
     let channels = 3;
     INCEPTION_INIT_BLOCK.forEach((def, i) => {
       this.initBlock.push(this.conv(`features.init_block.conv${i + 1}`, channels, def));
@@ -119,26 +117,6 @@ export class PytorchcvInceptionV3 implements FloatModel {
       if (training) pooled = tf.dropout(pooled, DROPOUT_RATE) as tf.Tensor2D;
       return this.fc.forward(pooled);
     });
-  }
-
-  stateDict(): Map<string, Tensor> {
-    return this.store.stateDict();
-  }
-
-  loadStateDict(sd: ReadonlyMap<string, Tensor>): void {
-    this.store.loadStateDict(sd, this.arch);
-  }
-
-  trainableVariables(): tf.Variable[] {
-    return this.store.trainableVariables();
-  }
-
-  get keys(): readonly string[] {
-    return this.store.keys;
-  }
-
-  dispose(): void {
-    this.store.dispose();
   }
 }
 

@@ -1,11 +1,9 @@
-import type { Tensor } from '@hawq-ts/checkpoint';
 import { type ResNetSpec, resnetUnits } from '@hawq-ts/core';
 import * as tf from '@tensorflow/tfjs';
 import { ConvBlock } from './conv-block.js';
-import type { FloatModel } from './float-model.js';
 import { finalPool, nchwToNhwc } from './input.js';
 import { Linear } from './linear.js';
-import { ParamStore } from './param-store.js';
+import { StoredModel } from './stored-model.js';
 
 const BN_EPS = 1e-5;
 
@@ -18,15 +16,15 @@ interface Unit {
  * pytorchcv.models.resnet.ResNet: init block (7×7/2 conv, 3×3/2 max pool), stages of basic or
  * bottleneck ResUnits (ReLU after the residual add), AvgPool2d(7, 1), Linear.
  */
-export class PytorchcvResNet implements FloatModel {
+export class PytorchcvResNet extends StoredModel {
   readonly arch: string;
   readonly numClasses: number;
-  private readonly store = new ParamStore();
   private readonly init: ConvBlock;
   private readonly units: Unit[] = [];
   private readonly output: Linear;
 
   constructor(readonly spec: ResNetSpec) {
+    super();
     this.arch = spec.arch;
     this.numClasses = spec.numClasses;
     this.init = new ConvBlock(this.store, 'features.init_block.conv', {
@@ -93,26 +91,5 @@ export class PytorchcvResNet implements FloatModel {
       const pooled = finalPool(h, 7, this.arch, 'H, W in 193..224 (7×7 final map)');
       return this.output.forward(pooled);
     });
-  }
-
-  stateDict(): Map<string, Tensor> {
-    return this.store.stateDict();
-  }
-
-  loadStateDict(sd: ReadonlyMap<string, Tensor>): void {
-    this.store.loadStateDict(sd, this.arch);
-  }
-
-  trainableVariables(): tf.Variable[] {
-    return this.store.trainableVariables();
-  }
-
-  /** state_dict keys in PyTorch order. */
-  get keys(): readonly string[] {
-    return this.store.keys;
-  }
-
-  dispose(): void {
-    this.store.dispose();
   }
 }
