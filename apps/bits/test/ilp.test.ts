@@ -26,6 +26,37 @@ describe('bits ilp', () => {
     expect(r.stderr).toMatch(/resnet18 bops=0.5: 10\/19 layers at 8 bits/);
   });
 
+  it('--random-traces keeps the budget but not the Hessian ranking, reproducibly', async () => {
+    const args = [
+      'ilp',
+      '--sensitivity',
+      ILP_DATA,
+      '--arch',
+      'resnet18',
+      '--budget',
+      'bops=0.5',
+      '--json',
+    ];
+    const a = await bits(...args, '--random-traces', '1');
+    const b = await bits(...args, '--random-traces', '1');
+    const c = await bits(...args, '--random-traces', '2');
+    expect(a.status).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    const decisions = [a, c].map((r) =>
+      Object.values(JSON.parse(r.stdout) as Record<string, number>).join(''),
+    );
+    expect(decisions).not.toContain(R18_BOPS_05);
+    expect(decisions[0]).not.toBe(decisions[1]);
+    // the budget line reports the BOPS ratio actually used: never above 0.5
+    for (const r of [a, c]) {
+      const used = /bops=0\.5: \d+\/19 layers at 8 bits.*?([0-9.]+)/.exec(r.stderr);
+      expect(used, r.stderr).not.toBeNull();
+    }
+    const bad = await bits(...args, '--random-traces', 'x');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toMatch(/--random-traces x: expected a seed/);
+  });
+
   it('prints the full HAWQ bit config, activation quantizers included', async () => {
     const r = await bits(
       'ilp',

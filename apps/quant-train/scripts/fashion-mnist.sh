@@ -1,43 +1,109 @@
 #!/bin/sh
-# The real-data run of issue 6: a float ResNet18-structured model trained on Fashion-MNIST, then
-# QAT to uniform8, uniform4 and bops_0.5, each evaluated on the 10,000 test images with the exact
-# integer ORT engine. Run from the repository root after `pnpm build`:
+# The real-data run (issues 6 and 8): a float ResNet18-structured model (stage widths WIDTH..8·WIDTH)
+# trained on Fashion-MNIST at 28×28, its Hessian traces and two ILP configs at half the BOPS, then
+# QAT to uniform8, uniform4, HAWQ's released bops_0.5, the Hessian-ILP config and a random-trace
+# control with the same budget, each evaluated on the 10,000 test images by the exact integer ORT
+# engine (compared with the int8 engine). Run from the repository root after `pnpm build`:
 #   sh apps/quant-train/scripts/fashion-mnist.sh
-# Environment knobs (defaults in brackets): DATA [/tmp/fashion-mnist], RUN [runs/fashion-mnist],
-# PER_CLASS [all] (images per class and split, for quick runs), WIDTH [8], SIZE [193],
-# FLOAT_EPOCHS [2], QAT_EPOCHS [1], QAT_PERCENT [0.1], BATCH [64], BACKEND [wasm], WORKERS [2].
-# Results: $RUN/float.pth, $RUN/<scheme>/{checkpoint,model_best,quantized_checkpoint}.pth.tar,
-# $RUN/<scheme>/eval_results.json and $RUN/<scheme>/log.log.
+# Stages whose outputs exist are skipped, so an interrupted run continues where it stopped.
+# Knobs (defaults): DATA [/tmp/fashion-mnist], RUN [runs/fashion-mnist], PER_CLASS [all] (images per
+# class and split, for quick runs), WIDTH [16], SIZE [28], FLOAT_EPOCHS [5], FLOAT_LR [0.05],
+# QAT_EPOCHS [1], QAT_PERCENT [0.5], QAT_LR [0.002], BATCH [128], HESSIAN_BATCH [32],
+# HESSIAN_ITER [100], JOBS [2] (QAT runs at once: tfjs-wasm uses one core each), BACKEND [wasm].
+# Results: $RUN/fp32/eval_results.json, $RUN/hessian.json, $RUN/configs/*.json,
+# $RUN/<scheme>/{checkpoint,model_best,quantized_checkpoint}.pth.tar, eval_results.json, log.log,
+# and $RUN/times.txt (wall seconds per stage).
 set -eu
 DATA=${DATA:-/tmp/fashion-mnist}
 RUN=${RUN:-runs/fashion-mnist}
-WIDTH=${WIDTH:-8}
-SIZE=${SIZE:-193}
-FLOAT_EPOCHS=${FLOAT_EPOCHS:-2}
+WIDTH=${WIDTH:-16}
+SIZE=${SIZE:-28}
+FLOAT_EPOCHS=${FLOAT_EPOCHS:-5}
+FLOAT_LR=${FLOAT_LR:-0.05}
 QAT_EPOCHS=${QAT_EPOCHS:-1}
-QAT_PERCENT=${QAT_PERCENT:-0.1}
-BATCH=${BATCH:-64}
+QAT_PERCENT=${QAT_PERCENT:-0.5}
+QAT_LR=${QAT_LR:-0.002}
+BATCH=${BATCH:-128}
+HESSIAN_BATCH=${HESSIAN_BATCH:-32}
+HESSIAN_ITER=${HESSIAN_ITER:-100}
+JOBS=${JOBS:-2}
 BACKEND=${BACKEND:-wasm}
-WORKERS=${WORKERS:-2}
+FMNIST=/usr/share/datasets/fashion-mnist
+QT=apps/quant-train/dist/cli.js
+BITS=apps/bits/dist/cli.js
 PER_CLASS_FLAG=""
 if [ -n "${PER_CLASS:-}" ]; then PER_CLASS_FLAG="--per-class $PER_CLASS"; fi
-CLI=apps/quant-train/dist/cli.js
-start=$(date +%s)
+mkdir -p "$RUN/configs"
+run_start=$(date +%s)
 
-# 1. Debian's Fashion-MNIST as an ImageNet-layout folder, and the float baseline
-# shellcheck disable=SC2086
-node apps/quant-train/dist/train-float.js --fashion-mnist $PER_CLASS_FLAG --data "$DATA" \
-  --out "$RUN/float.pth" --width "$WIDTH" --input-size "$SIZE" --epochs "$FLOAT_EPOCHS" \
-  -b "$BATCH" --lr 0.05 --seed 1 --backend "$BACKEND" -j "$WORKERS"
+# stage NAME CMD…: runs CMD and appends "NAME SECONDS" to $RUN/times.txt
+stage() {
+  stage_name=$1
+  shift
+  stage_t0=$(date +%s)
+  "$@"
+  echo "$stage_name $(( $(date +%s) - stage_t0 ))" >> "$RUN/times.txt"
+}
 
-# 2. QAT from the float weights (the README/zoo recipe: --fix-BN, range momentum 0.99), 3. evaluation
-for scheme in uniform8 uniform4 bops_0.5; do
-  node "$CLI" -a resnet18 --data "$DATA" --pretrained "$RUN/float.pth" --input-size "$SIZE" \
-    --epochs "$QAT_EPOCHS" --lr 0.001 -b "$BATCH" --act-range-momentum=0.99 --wd 1e-4 --fix-BN \
-    --data-percentage "$QAT_PERCENT" --quant-scheme "$scheme" --save-path "$RUN/$scheme/" --seed 1 \
-    --backend "$BACKEND" -j "$WORKERS"
-  node "$CLI" -a resnet18 --data "$DATA" --resume "$RUN/$scheme/checkpoint.pth.tar" --resume-quantize \
-    -e --engine ort --quant-scheme "$scheme" --input-size "$SIZE" -b "$BATCH" -j "$WORKERS" \
-    --save-path "$RUN/$scheme/" --results "$RUN/$scheme/eval_results.json"
+# 1. Debian's Fashion-MNIST as an ImageNet-layout folder, the float model and its evaluation
+if [ ! -f "$RUN/fp32/eval_results.json" ]; then
+  # shellcheck disable=SC2086
+  stage float node apps/quant-train/dist/train-float.js --fashion-mnist $PER_CLASS_FLAG \
+    --data "$DATA" --out "$RUN/float.pth" --width "$WIDTH" --input-size "$SIZE" \
+    --epochs "$FLOAT_EPOCHS" -b "$BATCH" --lr "$FLOAT_LR" --min-scale 0.7 --seed 1 \
+    --backend "$BACKEND" -j 2 --no-progress -p 100 --results "$RUN/fp32/eval_results.json"
+fi
+
+# 2. Hessian traces of every body conv on a training batch (Hutchinson, PyHessian's stopping rule)
+if [ ! -f "$RUN/hessian.json" ]; then
+  stage hessian node "$BITS" hessian -a resnet18 --checkpoint "$RUN/float.pth" \
+    --fashion-mnist "$FMNIST" --split train --batch-size "$HESSIAN_BATCH" --input-size "$SIZE" \
+    --max-iter "$HESSIAN_ITER" --seed 1 --backend "$BACKEND" -o "$RUN/hessian.json"
+fi
+
+# 3. 4/8-bit configs at half the BOPS: HAWQ's ILP on the traces, and the same ILP on random traces
+[ -f "$RUN/configs/hessian_bops_0.5.json" ] || node "$BITS" ilp --sensitivity "$RUN/hessian.json" \
+  --arch resnet18 --budget bops=0.5 -o "$RUN/configs/hessian_bops_0.5.json"
+[ -f "$RUN/configs/random_bops_0.5.json" ] || node "$BITS" ilp --sensitivity "$RUN/hessian.json" \
+  --arch resnet18 --budget bops=0.5 --random-traces 1 -o "$RUN/configs/random_bops_0.5.json"
+
+# 4. QAT from the float weights (the README/zoo recipe: --fix-BN, range momentum 0.99), then the
+#    exact integer evaluation, JOBS schemes at a time
+qat() {
+  name=$1
+  scheme=$2
+  label=$3
+  dir="$RUN/$name"
+  mkdir -p "$dir"
+  if [ ! -f "$dir/.trained" ]; then
+    stage "qat-$name" node "$QT" -a resnet18 --data "$DATA" --pretrained "$RUN/float.pth" \
+      --input-size "$SIZE" --epochs "$QAT_EPOCHS" --lr "$QAT_LR" -b "$BATCH" \
+      --act-range-momentum=0.99 --wd 1e-4 --fix-BN --data-percentage "$QAT_PERCENT" \
+      --quant-scheme "$scheme" --save-path "$dir/" --seed 1 --backend "$BACKEND" -j 1 \
+      --no-progress -p 100 > "$dir.out" 2>&1
+    touch "$dir/.trained"
+  fi
+  stage "eval-$name" node "$QT" -a resnet18 --data "$DATA" --resume "$dir/checkpoint.pth.tar" \
+    --resume-quantize -e --engine ort --compare-engine ort-int8 --quant-scheme "$scheme" \
+    --label "$label" --input-size "$SIZE" -b "$BATCH" -j 2 --no-progress --save-path "$dir/" \
+    --results "$dir/eval_results.json" >> "$dir.out" 2>&1
+}
+
+if [ "${1:-}" = qat ]; then
+  qat "$2" "$3" "$(echo "$4" | tr _ ' ')"
+  exit 0
+fi
+failed=0
+printf '%s\n' \
+  "uniform8 uniform8 W8A8" \
+  "uniform4 uniform4 W4A4" \
+  "hessian_bops_0.5 file:$RUN/configs/hessian_bops_0.5.json Hessian-ILP_bops_0.5" \
+  "bops_0.5 bops_0.5 HAWQ_ImageNet_bops_0.5" \
+  "random_bops_0.5 file:$RUN/configs/random_bops_0.5.json random-trace_ILP_bops_0.5" |
+  xargs -P "$JOBS" -L 1 sh "$0" qat || failed=1
+for d in uniform8 uniform4 hessian_bops_0.5 bops_0.5 random_bops_0.5; do
+  [ -f "$RUN/$d/eval_results.json" ] || { echo "fashion-mnist: $d failed; see $RUN/$d.out" >&2; failed=1; }
 done
-echo "fashion-mnist run: $(( $(date +%s) - start )) s; results in $RUN/*/eval_results.json" >&2
+echo "total $(( $(date +%s) - run_start ))" >> "$RUN/times.txt"
+echo "fashion-mnist run: $(( $(date +%s) - run_start )) s; results in $RUN/*/eval_results.json" >&2
+exit "$failed"

@@ -1,14 +1,14 @@
 #!/usr/bin/env node
-// `pnpm quant-train …`: HAWQ's quant_train.py — QAT of a PyTorchCV ResNet to a HAWQ bit config,
-// or `-e` evaluation of a checkpoint.
+// `pnpm quant-train …`: HAWQ's quant_train.py — QAT of a PyTorchCV ResNet or InceptionV3 to a
+// HAWQ bit config, or `-e` evaluation of a checkpoint.
 import { mkdirSync } from 'node:fs';
 import { initBackend, registerFastConv2dGradient } from '@hawq-ts/core';
 import { PYTORCHCV_ARCHS } from '@hawq-ts/models';
 import { inputSizeFor, scanData } from './data.js';
 import { reportError, UsageError } from './errors.js';
-import { runEvaluate } from './evaluate-cmd.js';
+import { engineFor, runEvaluate } from './evaluate-cmd.js';
 import { createLogger } from './log.js';
-import { buildModel, checkArch, resolveScheme } from './model.js';
+import { buildModel, checkArch, checkInputSize, resolveScheme } from './model.js';
 import { buildProgram, readArgs } from './options.js';
 import { runTrain } from './train-cmd.js';
 import { resolveZooResume } from './zoo.js';
@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
   if (a.gpu !== undefined) log(`--gpu ${a.gpu}: ignored (use --backend)`);
   const data = await scanData(a.data!, !a.evaluate);
   const numClasses = a.numClasses ?? data.classes.length;
-  const needsTfjs = !a.evaluate || (a.engine ?? (a.resumeQuantize ? 'ort' : 'tfjs')) === 'tfjs';
+  const needsTfjs = !a.evaluate || engineFor(a) === 'tfjs';
   if (needsTfjs) {
     const backend = await initBackend({ ...(a.backend ? { backend: a.backend } : {}), log });
     if (backend === 'wasm') registerFastConv2dGradient();
@@ -36,9 +36,16 @@ async function main(argv: string[]): Promise<number> {
   const build = async () => {
     const bits = resolveScheme(a.arch, a.quantScheme);
     const built = await buildModel(a, bits, numClasses);
+    checkInputSize(built.model, size);
     log(
       `${built.model.className} from ${built.source}, ${a.quantScheme}, ${a.channelWise ? 'per-channel' : 'per-tensor'} weights`,
     );
+    if (bits.hooks.size > 0) {
+      // HAWQ registers hook_fn_forward on these, a function it never defines (NameError)
+      log(
+        `${bits.hooks.size} (bits, 'hook') entr${bits.hooks.size === 1 ? 'y' : 'ies'} of the bit config set bits only (HAWQ's hook is undefined)`,
+      );
+    }
     return built;
   };
   if (a.evaluate) {

@@ -26,11 +26,16 @@ export async function scanData(root: string, withTrain: boolean): Promise<Datase
   return { train, val, classes: train.classes };
 }
 
-/** Crop size: 224 (299 for inceptionv3) unless --input-size; ResNets need 193..224 (7x7 final pool). */
+/**
+ * Crop size: 224 (299 for inceptionv3) unless --input-size. ResNets pool their whole final map
+ * (HAWQ's 7x7 at 193..224), which HAWQ's integer average handles up to 9x9, i.e. 288 pixels.
+ */
 export function inputSizeFor(arch: string, requested: number | undefined): number {
   const size = requested ?? (arch.startsWith('inception') ? 299 : 224);
-  if (!arch.startsWith('inception') && (size < 193 || size > 224)) {
-    throw new UsageError(`--input-size ${size}: ResNets need 193..224 for the 7x7 final pool`);
+  if (!arch.startsWith('inception') && !(Number.isInteger(size) && size >= 8 && size <= 288)) {
+    throw new UsageError(
+      `--input-size ${size}: ResNets take 8..288 (224 = ImageNet, 28 = Fashion-MNIST)`,
+    );
   }
   return size;
 }

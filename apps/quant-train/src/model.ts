@@ -1,5 +1,5 @@
 // The Q-model quant_train.py trains: PyTorchCV float weights (--pretrained, or a fresh init)
-// wrapped in HAWQ's Q_ResNet with the bit config and flags, or a HAWQ checkpoint
+// wrapped in HAWQ's Q_ResNet or Q_InceptionV3 with the bit config and flags, or a HAWQ checkpoint
 // (--resume … --resume-quantize), or HAWQ's positional --resume of a checkpoint into the float model.
 import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -11,20 +11,28 @@ import {
   PYTORCHCV_ARCHS,
   type PytorchcvArch,
   positionalResume,
-  type QResNet,
+  QInceptionV3,
+  type QModel,
+  QResNet,
   type QuantFlags,
-  qResNetFromFloatStateDict,
-  qResNetFromHawqStateDict,
 } from '@hawq-ts/models';
-import { type LoadedResume, loadResume } from '@hawq-ts/trainer';
+import {
+  isInceptionArch,
+  type LoadedResume,
+  loadResume,
+  type QModelBuildOptions,
+  qModelFromFloatStateDict,
+  qModelFromHawqStateDict,
+  TRAINABLE_Q_ARCHS,
+} from '@hawq-ts/trainer';
 import { UsageError } from './errors.js';
 import type { QuantTrainArgs } from './options.js';
 
-const Q_ARCHS = ['resnet18', 'resnet50', 'resnet50b', 'resnet101'];
+const Q_ARCHS = TRAINABLE_Q_ARCHS;
 
 export function checkArch(arch: string, flag = '--arch'): void {
   if (Q_ARCHS.includes(arch)) return;
-  if (arch === 'inceptionv3' || arch === 'mobilenetv2_w1') {
+  if (arch === 'mobilenetv2_w1') {
     throw new UsageError(
       `${flag} ${arch}: its HAWQ Q-model is not implemented yet (supported: ${Q_ARCHS.join(', ')})`,
     );
@@ -99,7 +107,7 @@ export async function floatWeights(
 }
 
 export interface BuiltModel {
-  model: QResNet;
+  model: QModel;
   resume: LoadedResume | undefined;
   /** the float weights came from a file */
   source: string;
@@ -110,16 +118,18 @@ export async function buildModel(
   bits: BitConfig,
   numClasses: number,
 ): Promise<BuiltModel> {
-  const opts = {
+  const opts: QModelBuildOptions = {
+    arch: a.arch,
     bitConfig: bits.entries,
     flags: quantFlags(a),
-    conv1Stride: !a.arch.endsWith('b'),
+    // resnet50b/101b: the stride sits in the 3x3 conv, invisible in the shapes
+    ...(isInceptionArch(a.arch) ? {} : { conv1Stride: !a.arch.endsWith('b') }),
   };
   if (a.resume) {
     const resume = await loadResume(a.resume);
     if (a.resumeQuantize) {
       return {
-        model: qResNetFromHawqStateDict(resume.stateDict, { ...opts, source: a.resume }),
+        model: qModelFromHawqStateDict(resume.stateDict, { ...opts, source: a.resume }),
         resume,
         source: a.resume,
       };
@@ -130,7 +140,7 @@ export async function buildModel(
     const keys = [...fresh].map(([key, t]) => ({ key, shape: t.shape }));
     const sd = positionalResume(resume.stateDict, keys, a.resume);
     return {
-      model: qResNetFromFloatStateDict(sd, { ...opts, source: a.resume }),
+      model: qModelFromFloatStateDict(sd, { ...opts, source: a.resume }),
       resume,
       source: a.resume,
     };
@@ -142,5 +152,15 @@ export async function buildModel(
       : a.pretrained
         ? 'pytorchcv cache'
         : 'random init';
-  return { model: qResNetFromFloatStateDict(sd, { ...opts, source }), resume: undefined, source };
+  return { model: qModelFromFloatStateDict(sd, { ...opts, source }), resume: undefined, source };
+}
+
+/** Refuse an input size the model's final pool cannot take before any image is decoded. */
+export function checkInputSize(model: QModel, size: number): void {
+  if (!(model instanceof QResNet || model instanceof QInceptionV3)) return;
+  try {
+    model.checkInputShape([1, model.spec.inChannels, size, size]);
+  } catch (e) {
+    throw new UsageError(`--input-size ${size}: ${(e as Error).message}`);
+  }
 }

@@ -44,6 +44,8 @@ export interface QuantTrainArgs {
   inputSize: number | undefined;
   lrSchedule: 'step' | 'cosine';
   results: string | undefined;
+  compareEngine: string | undefined;
+  label: string | undefined;
   json: boolean;
   progress: boolean;
   teacherPretrained: string | undefined;
@@ -178,17 +180,15 @@ export function buildProgram(): Command {
     .option('--temperature <t>', 'distillation temperature', num('--temperature'), 6)
     .option('--fixed-point-quantization', 'fixed-point requantization shortcut', false)
     .addOption(
-      new Option('--engine <engine>', 'evaluation engine for -e (default ort)').choices([
-        'ort',
-        'ort-fast',
-        'ort-int8',
-        'tfjs',
-      ]),
+      new Option(
+        '--engine <engine>',
+        'evaluation engine for -e (default ort with --resume-quantize; tfjs otherwise and for inceptionv3)',
+      ).choices(['ort', 'ort-fast', 'ort-int8', 'tfjs']),
     )
     .option('--backend <name>', 'tfjs backend: wasm, cpu, tensorflow (HAWQ_BACKEND)')
     .option(
       '--input-size <px>',
-      'crop size (ResNets: 193..224; default 224, inceptionv3 299)',
+      'crop size (ResNets: 8..288, default 224; inceptionv3: 299)',
       num('--input-size', true),
     )
     .addOption(
@@ -200,6 +200,13 @@ export function buildProgram(): Command {
       '--results <file>',
       '-e: write the results JSON here (default <save-path>/eval_results.json)',
     )
+    .addOption(
+      new Option(
+        '--compare-engine <engine>',
+        '-e: also run this engine on every batch and record how often it disagrees',
+      ).choices(['ort', 'ort-fast', 'ort-int8', 'tfjs']),
+    )
+    .option('--label <text>', '-e: row label in the results JSON (pnpm tables shows it)')
     .option('--json', '-e: print the results JSON on stdout', false)
     .option('--no-progress', 'no progress bars')
     .option('--teacher-pretrained <file>', 'teacher float weights (default: the pytorchcv cache)')
@@ -254,6 +261,8 @@ export function readArgs(program: Command): QuantTrainArgs {
     inputSize: o['inputSize'],
     lrSchedule: o['lrSchedule'],
     results: o['results'],
+    compareEngine: o['compareEngine'],
+    label: o['label'],
     json: o['json'],
     progress: o['progress'],
     teacherPretrained: o['teacherPretrained'],

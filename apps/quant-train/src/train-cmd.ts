@@ -2,7 +2,7 @@
 // validate, save; Ctrl-C saves a resumable checkpoint and exits 130.
 import { randomInt } from 'node:crypto';
 import { loadTorch, stateDictOf } from '@hawq-ts/checkpoint';
-import { pytorchcvFromStateDict, type QResNet } from '@hawq-ts/models';
+import { pytorchcvFromStateDict, type QModel } from '@hawq-ts/models';
 import { type LoadedResume, QatTrainer, type Teacher } from '@hawq-ts/trainer';
 import * as tf from '@tensorflow/tfjs';
 import { type Datasets, trainSource, valLoader } from './data.js';
@@ -32,7 +32,7 @@ export async function runTrain(
   a: QuantTrainArgs,
   data: Datasets,
   size: number,
-  model: QResNet,
+  model: QModel,
   resume: LoadedResume | undefined,
   log: Logger,
 ): Promise<number> {
@@ -72,6 +72,8 @@ export async function runTrain(
     evaluateTimes: a.evaluateTimes,
     numClasses: data.classes.length,
     ...(kd ? { kd } : {}),
+    // quant_train.py trains in model.train() unless --fix-BN: Inception's dropout is then active
+    dropout: !a.fixBN,
     log,
     progress: a.progress,
   });

@@ -4,10 +4,19 @@
 // PyTorchCV's ImageNet weights). Optionally converts Debian's Fashion-MNIST first.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { loadTorch, stateDictOf } from '@hawq-ts/checkpoint';
 import { initBackend, registerFastConv2dGradient } from '@hawq-ts/core';
 import { convertFashionMnist, DataLoader } from '@hawq-ts/data';
-import { createResNet } from '@hawq-ts/models';
+import {
+  evaluate,
+  type InferenceEngine,
+  resultsFile,
+  sha256OfFile,
+  writeJsonAtomic,
+} from '@hawq-ts/evaluator';
+import { createResNet, type FloatModel } from '@hawq-ts/models';
 import { trainFloat } from '@hawq-ts/trainer';
+import * as tf from '@tensorflow/tfjs';
 import { Command, Option } from 'commander';
 import { evalTransform, inputSizeFor, scanData } from './data.js';
 import { reportError, UsageError } from './errors.js';
@@ -26,6 +35,61 @@ function num(flag: string) {
       throw new UsageError(`${flag} ${v}: expected a number`);
     return n;
   };
+}
+
+/** The float model in PyTorch's eval() mode as an evaluator engine ('tfjs': float32 tfjs arithmetic). */
+function floatEngine(model: FloatModel): InferenceEngine {
+  return {
+    name: 'tfjs',
+    async run(images, shape) {
+      const y = tf.tidy(() => model.forward(tf.tensor4d(images, [...shape]), false));
+      const out = (await y.data()) as Float32Array;
+      y.dispose();
+      return out;
+    },
+    async dispose() {},
+  };
+}
+
+async function writeResults(
+  model: FloatModel,
+  val: DataLoader,
+  weights: string,
+  file: string,
+  o: {
+    size: number;
+    width: number;
+    batchSize: number;
+    data: Awaited<ReturnType<typeof scanData>>;
+    log: (l: string) => void;
+    progress: boolean;
+  },
+): Promise<void> {
+  const r = await evaluate(floatEngine(model), val, {
+    numClasses: o.data.classes.length,
+    total: val.size,
+    classNames: o.data.classes,
+    progress: o.progress,
+    label: 'eval float',
+  });
+  o.log(` * float Acc@1 ${r.top1.toFixed(3)} Acc@5 ${r.top5.toFixed(3)} (${r.count} images)`);
+  const out = resultsFile(r, {
+    model: 'resnet18',
+    scheme: 'fp32',
+    checkpoint: weights,
+    checkpointSha256: await sha256OfFile(weights),
+    dataset: o.data.val.root,
+    engine: 'tfjs',
+    inputSize: o.size,
+    batchSize: o.batchSize,
+    arch: 'resnet18',
+    numClasses: o.data.classes.length,
+    channels: { init: o.width, stages: [o.width, 2 * o.width, 4 * o.width, 8 * o.width] },
+    label: 'Floating Points',
+    command: ['node apps/quant-train/dist/train-float.js', ...process.argv.slice(2)].join(' '),
+  });
+  await writeJsonAtomic(file, out);
+  o.log(`results written to ${file}`);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -59,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
         .choices(['step', 'cosine'])
         .default('cosine'),
     )
-    .option('--input-size <px>', 'crop size (193..224)', int('--input-size'), 193)
+    .option('--input-size <px>', 'crop size (8..288; 28 = Fashion-MNIST)', int('--input-size'), 28)
     .option(
       '--min-scale <s>',
       'RandomResizedCrop lower scale bound (torchvision: 0.08)',
@@ -70,6 +134,15 @@ async function main(argv: string[]): Promise<number> {
     .option('-j, --workers <n>', 'decoding worker threads', int('--workers'), 2)
     .option('-p, --print-freq <n>', 'log every N batches', int('--print-freq'), 50)
     .option('--backend <name>', 'tfjs backend (default: best available)')
+    .option(
+      '--results <file>',
+      "evaluate the final weights on val/ and write the evaluator's results JSON (for pnpm tables)",
+    )
+    .option(
+      '--evaluate-only',
+      'no training: evaluate the weights in --out (needs --results)',
+      false,
+    )
     .option('--no-progress', 'no progress bars')
     .exitOverride()
     .showHelpAfterError();
@@ -114,8 +187,23 @@ async function main(argv: string[]): Promise<number> {
     transform: evalTransform('resnet18', size),
     workers: o['workers'],
   });
+  if (o['evaluateOnly']) {
+    if (!o['results']) throw new UsageError('--evaluate-only: give --results FILE');
+    model.loadStateDict(stateDictOf(await loadTorch(o['out'])));
+  }
   mkdirSync(dirname(o['out']), { recursive: true });
   try {
+    if (o['evaluateOnly']) {
+      await writeResults(model, val, o['out'], o['results'], {
+        size,
+        width: w,
+        data,
+        log,
+        progress: o['progress'],
+        batchSize: o['batchSize'],
+      });
+      return 0;
+    }
     const t0 = performance.now();
     const r = await trainFloat(
       model,
@@ -142,6 +230,16 @@ async function main(argv: string[]): Promise<number> {
     log(
       `float Acc@1 ${r.top1.toFixed(3)} Acc@5 ${r.top5.toFixed(3)} in ${((performance.now() - t0) / 1000).toFixed(0)} s; weights in ${o['out']}`,
     );
+    if (o['results']) {
+      await writeResults(model, val, o['out'], o['results'], {
+        size,
+        width: w,
+        data,
+        log,
+        progress: o['progress'],
+        batchSize: o['batchSize'],
+      });
+    }
   } finally {
     await Promise.all([loader.close(), val.close()]);
   }

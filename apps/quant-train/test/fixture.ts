@@ -1,9 +1,10 @@
-// A tiny ImageNet-layout folder (3 classes of random 40x40 PNGs) and a tiny PyTorchCV ResNet18
-// (stem 4, widths 4) saved as a float model.pth, so the CLI runs end to end in seconds.
+// A tiny ImageNet-layout folder (3 classes of random 40x40 PNGs), a tiny PyTorchCV ResNet18
+// (stem 4, widths 4) and a narrowed PyTorchCV InceptionV3 (widths / 16) saved as float .pth files,
+// so the CLI runs end to end in seconds.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveTorch } from '@hawq-ts/checkpoint';
-import { createResNet } from '@hawq-ts/models';
+import { createResNet, inceptionSpec, randomInceptionFloatStateDict } from '@hawq-ts/models';
 import sharp from 'sharp';
 
 export const CLASSES = ['n01', 'n02', 'n03'];
@@ -41,4 +42,10 @@ export async function makeTinyModel(file: string) {
   });
   await saveTorch(file, m.stateDict());
   m.dispose();
+}
+
+/** InceptionV3's topology with every width / 16 and random weights, as a PyTorchCV state_dict. */
+export async function makeTinyInception(file: string) {
+  const spec = inceptionSpec({ divisor: 16, numClasses: CLASSES.length });
+  await saveTorch(file, randomInceptionFloatStateDict(spec, 2));
 }

@@ -1,12 +1,9 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, readvSync } from 'node:fs';
 import { FormatError } from './errors.js';
 
 /**
  * Random access to a checkpoint's bytes: a buffer already in memory (reads are views) or an open
- * file (each read is one pread into its own fresh buffer). Reading a zip checkpoint record by
- * record, like torch's PyTorchStreamReader, lets each storage live in its own allocation: a
- * tensor kept alive does not pin the whole file, and the allocator can reuse freed storages on
- * the next load instead of faulting in a new 100 MB region every time.
+ * file (each read is one pread into its own right-sized buffer).
  */
 export interface ByteSource {
   readonly size: number;
@@ -24,12 +21,16 @@ export function bufferSource(bytes: Uint8Array): ByteSource {
   };
 }
 
+/**
+ * An open file, read piece by piece into right-sized buffers (see zip/records.ts for why). Reads
+ * are synchronous, like torch.load's: a checkpoint load is one burst of page-cache copies, which
+ * the thread pool would only slice up and delay.
+ */
 export class FileSource implements ByteSource {
   readonly size: number;
   private fd: number | null;
   /** Bytes handed out so far: zip entries that alias one region must not multiply memory. */
   private total = 0;
-  private readonly chunks: Chunk[] = [];
 
   constructor(file: string) {
     this.fd = openSync(file, 'r');
@@ -43,38 +44,12 @@ export class FileSource implements ByteSource {
 
   read(offset: number, length: number, what: string): Uint8Array {
     check(offset, length, this.size, what);
-    const chunk = this.chunkFor(offset, length);
-    if (chunk) {
-      if (!chunk.data) {
-        const pad = chunk.start % 64;
-        chunk.data = this.pread(chunk.start, chunk.end - chunk.start, pad, what);
-      }
-      const at = offset - chunk.start + (chunk.start % 64);
-      return chunk.data.subarray(at, at + length);
-    }
-    return this.pread(offset, length, 0, what);
-  }
-
-  private pread(offset: number, length: number, pad: number, what: string): Uint8Array {
-    if (this.fd === null) throw new Error('file source is closed');
-    this.total += length;
-    if (this.total > 2 * this.size + 64 * 2 ** 20) {
-      throw new FormatError(
-        `corrupt: ${what} overlaps other records (reading it would exceed twice the file size)`,
-      );
-    }
-    // Unpooled, so the buffer starts at byteOffset 0; `pad` leading bytes make buffer index
-    // pad + i hold file byte offset + i, preserving the file's alignment modulo 64.
-    const buf = Buffer.allocUnsafeSlow(pad + length);
+    const fd = this.open();
+    this.count(length, what);
+    const buf = alignedBuffer(offset, length);
     let done = 0;
     while (done < length) {
-      const n = readSync(
-        this.fd,
-        buf,
-        pad + done,
-        Math.min(length - done, 0x7fff_f000),
-        offset + done,
-      );
+      const n = readSync(fd, buf, done, Math.min(length - done, 0x7fff_f000), offset + done);
       if (n === 0)
         throw new FormatError(`truncated: ${what} ends early (the file shrank while reading)`);
       done += n;
@@ -83,39 +58,48 @@ export class FileSource implements ByteSource {
   }
 
   /**
-   * Declares byte ranges that will be read piecewise (zip records), so they can be fetched in
-   * chunks of up to `chunkSize` bytes with one pread each: few syscalls and allocations (fast on
-   * a cold start), yet small enough for the allocator to recycle between loads (fast when warm).
-   * A chunk keeps its file offset's alignment modulo 64, so the 64-byte aligned records of a torch
-   * archive stay aligned and load as zero-copy typed-array views.
+   * Contiguous, ascending byte ranges, each into its own buffer, with as few preadv calls as the
+   * kernel allows (one for a whole checkpoint; Linux takes up to 1024 buffers and ~2 GB a call).
    */
-  plan(ranges: readonly { start: number; end: number }[], chunkSize = 8 * 2 ** 20): void {
-    const sorted = [...ranges].filter((r) => r.end > r.start).sort((a, b) => a.start - b.start);
-    let current: Chunk | null = null;
-    for (const r of sorted) {
-      if (current && r.start >= current.start && r.end - current.start <= chunkSize) {
-        current.end = Math.max(current.end, r.end);
-      } else {
-        current = { start: r.start, end: r.end, data: null };
-        this.chunks.push(current);
-      }
+  readSpans(spans: readonly { start: number; end: number }[]): Uint8Array[] {
+    const fd = this.open();
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < spans.length; i++) {
+      const { start, end } = spans[i]!;
+      const prevEnd = i === 0 ? start : spans[i - 1]!.end;
+      if (start !== prevEnd || end < start) throw new Error('readSpans needs contiguous ranges');
+      check(start, end - start, this.size, 'zip records');
+      this.count(end - start, 'zip records');
+      out.push(alignedBuffer(start, end - start));
     }
+    let position = spans[0]?.start ?? 0;
+    let pending = out.filter((b) => b.length > 0);
+    while (pending.length > 0) {
+      let n = readvSync(fd, pending.slice(0, 1024), position);
+      if (n === 0) throw new FormatError('truncated: the file shrank while reading its records');
+      position += n;
+      // drop the buffers this call filled; a partly filled one continues where it stopped
+      let k = 0;
+      while (k < pending.length && n >= pending[k]!.length) n -= pending[k++]!.length;
+      pending = pending.slice(k);
+      if (n > 0) pending[0] = pending[0]!.subarray(n);
+    }
+    return out;
   }
 
-  private chunkFor(offset: number, length: number): Chunk | undefined {
-    // binary search: the last chunk starting at or before offset
-    let lo = 0;
-    let hi = this.chunks.length - 1;
-    let found: Chunk | undefined;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const c = this.chunks[mid]!;
-      if (c.start <= offset) {
-        found = c;
-        lo = mid + 1;
-      } else hi = mid - 1;
+  private open(): number {
+    if (this.fd === null) throw new Error('file source is closed');
+    return this.fd;
+  }
+
+  /** Zip entries that alias one region must not multiply memory: reads stop at twice the file. */
+  private count(length: number, what: string): void {
+    this.total += length;
+    if (this.total > 2 * this.size + 64 * 2 ** 20) {
+      throw new FormatError(
+        `corrupt: ${what} overlaps other records (reading it would exceed twice the file size)`,
+      );
     }
-    return found && offset + length <= found.end ? found : undefined;
   }
 
   /** The whole file (the legacy format is read sequentially). */
@@ -129,10 +113,19 @@ export class FileSource implements ByteSource {
   }
 }
 
-interface Chunk {
-  start: number;
-  end: number;
-  data: Uint8Array | null;
+/**
+ * A buffer for `length` file bytes starting at `offset`, placed at an ArrayBuffer offset congruent
+ * to `offset` modulo 8, so records the writer aligned (torch aligns every storage to 64 bytes)
+ * become typed-array views of any element size without a copy. allocUnsafe serves small reads from
+ * Node's 8-byte-aligned pool (no allocation per BatchNorm vector), big ones with their own memory
+ * (malloc'd, uninitialized: the read overwrites every byte).
+ */
+function alignedBuffer(offset: number, length: number): Uint8Array {
+  const pad = offset % 8;
+  const buf = Buffer.allocUnsafe(pad + length);
+  // A plain Uint8Array view: tensors and pickle strings are cut from it with the native
+  // subarray, not Buffer's JS override (which shows in a cold process).
+  return new Uint8Array(buf.buffer, buf.byteOffset + pad, length);
 }
 
 function check(offset: number, length: number, size: number, what: string): void {

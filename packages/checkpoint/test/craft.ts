@@ -133,7 +133,7 @@ export function legacyFile(
 /** The records of an in-memory zip in central-directory order (data are views). */
 export function zipRecords(bytes: Uint8Array): { name: string; data: Uint8Array }[] {
   const src = bufferSource(bytes);
-  return [...readZipDirectory(src).values()].map((e) => ({
+  return [...readZipDirectory(src).entries.values()].map((e) => ({
     name: e.name,
     data: readEntry(src, e),
   }));

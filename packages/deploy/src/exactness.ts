@@ -2,7 +2,9 @@
 // IR bounds every tensor's max |value|, then checks the two conditions the graph relies on:
 // (1) every partial sum of every float32 conv/matmul group stays within 2^24 (split.ts: Σ|w|·max|x|,
 //     or max(Σw⁺, Σw⁻)·max x for inputs known to be ≥ 0), so float32 accumulation is exact —
-//     required, and guaranteed by the channel split;
+//     required for the float32 stem and the exactKernels: 'float32' graph (guaranteed by the channel
+//     split); the default graph's integer GEMMs accumulate in int32 and only use this bound to
+//     decide whether the accumulator may leave the GEMM as float32 (export-exact.ts);
 // (2) requantization: the graph evaluates HAWQ's own float64 formula round(acc·m·2^-e) with the same
 //     IEEE operations, so it equals HAWQ for every input. Where additionally |acc|·m ≤ 2^53 it also
 //     equals exact integer (TVM-style) dyadic arithmetic. The static worst case below is conservative

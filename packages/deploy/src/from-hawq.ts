@@ -302,7 +302,7 @@ export function integerModelFromHawq(sd: StateDict, opts: FromHawqOptions = {}):
     curScale = qOut.scale;
   }
 
-  ops.push({ kind: 'avgPool', name: 'final_pool', input: cur, out: 'final_pool', kernel: 7 });
+  ops.push({ kind: 'avgPool', name: 'final_pool', input: cur, out: 'final_pool' });
   const qAo = readActQuant(r, 'quant_act_output');
   expectBits(qAo, [8], src);
   ops.push({
@@ -327,7 +327,6 @@ export function integerModelFromHawq(sd: StateDict, opts: FromHawqOptions = {}):
     input: 'input',
     logitsInt: 'logits_int',
     logits: 'logits',
-    finalPool: 7,
     ops,
   };
 }

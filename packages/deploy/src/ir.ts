@@ -103,13 +103,15 @@ export interface ResidualOp {
   bits: number;
 }
 
-/** HAWQ QuantAveragePool2d over the whole (7×7) map: trunc(sum/k² + 0.01) = floor(sum/k²) for x ≥ 0. */
+/**
+ * HAWQ QuantAveragePool2d over the whole final k×k map (HAWQ's 7×7 at 193..224 inputs):
+ * trunc(sum/k² + 0.01) = floor(sum/k²) for x ≥ 0 and k ≤ 9. k follows from the input size.
+ */
 export interface AvgPoolOp {
   kind: 'avgPool';
   name: string;
   input: string;
   out: string;
-  kernel: number;
 }
 
 /** logits = y_int · scale[o] in float32 (scale = float32(s_fc[o] · s_act)). */
@@ -142,7 +144,5 @@ export interface IntegerModel {
   logitsInt: string;
   /** Name of the float32 logits. */
   logits: string;
-  /** Spatial size of the final feature map the classifier expects (HAWQ hard-codes a 7×7 pool). */
-  finalPool: number;
   ops: IntOp[];
 }

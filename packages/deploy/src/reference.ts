@@ -143,9 +143,9 @@ export function executeOp(op: IntOp, get: (name: string) => RefTensor): RefTenso
     case 'avgPool': {
       const x = get(op.input);
       const [n, c, h, w] = x.shape as [number, number, number, number];
-      if (h !== op.kernel || w !== op.kernel) {
+      if (h !== w || h > 9) {
         throw new RuntimeError(
-          `${op.name}: feature map is ${h}×${w}, HAWQ's pool needs ${op.kernel}×${op.kernel} (input size 193–224)`,
+          `${op.name}: final feature map is ${h}×${w}; HAWQ's integer average needs a square map of at most 9×9 (square inputs up to 288×288)`,
         );
       }
       const out = new Float64Array(n * c);

@@ -8,8 +8,14 @@ export interface RunnerOptions {
   executionProviders?: string[];
   /** ORT intra-op threads (default: ORT's choice). */
   intraOpThreads?: number;
-  /** Images per session.run (default 32). */
+  /** Images per session.run (default 32); RUN_BATCH gives each engine's fastest chunk size. */
   batchSize?: number;
+  /**
+   * Sessions running chunks concurrently (default 1), each with `intraOpThreads` threads. ORT's
+   * Round, Cast, Slice and Pad kernels are single-threaded, so for batches of several chunks two
+   * 1-thread sessions use two cores better than one 2-thread session (weights are loaded twice).
+   */
+  sessions?: number;
 }
 
 export type OutputArray = Float32Array | Int32Array;
@@ -24,10 +30,14 @@ export class OrtRunner {
   private disposed = false;
 
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly sessions: ort.InferenceSession[],
     private readonly batchSize: number,
     readonly source: string,
   ) {}
+
+  private get session(): ort.InferenceSession {
+    return this.sessions[0] as ort.InferenceSession;
+  }
 
   /** Load an ONNX model from bytes or a file path. */
   static async create(model: Uint8Array | string, opts: RunnerOptions = {}): Promise<OrtRunner> {
@@ -40,13 +50,20 @@ export class OrtRunner {
         ? { intraOpNumThreads: opts.intraOpThreads, interOpNumThreads: 1 }
         : {}),
     };
+    const count = opts.sessions ?? 1;
+    if (!Number.isInteger(count) || count < 1)
+      throw new RuntimeError(`${source}: sessions must be a positive integer, got ${count}`);
+    const sessions: ort.InferenceSession[] = [];
     try {
-      const session =
-        typeof model === 'string'
-          ? await ort.InferenceSession.create(model, so)
-          : await ort.InferenceSession.create(model, so);
-      return new OrtRunner(session, opts.batchSize ?? 32, source);
+      for (let i = 0; i < count; i++)
+        sessions.push(
+          typeof model === 'string'
+            ? await ort.InferenceSession.create(model, so)
+            : await ort.InferenceSession.create(model, so),
+        );
+      return new OrtRunner(sessions, opts.batchSize ?? 32, source);
     } catch (e) {
+      for (const s of sessions) await s.release();
       throw new RuntimeError(
         `${source}: onnxruntime could not load the model: ${(e as Error).message.split('\n')[0]}`,
       );
@@ -67,36 +84,29 @@ export class OrtRunner {
       throw new RuntimeError(
         `${this.source}: input has ${input.length} values, shape [${shape.join(',')}] needs ${n * c * h * w}`,
       );
-    const per = c * h * w;
-    const chunks = new Map<string, OutputArray[]>();
-    for (let b0 = 0; b0 < n; b0 += this.batchSize) {
-      const nb = Math.min(this.batchSize, n - b0);
-      const feed = {
-        [this.session.inputNames[0] as string]: new ort.Tensor(
-          'float32',
-          input.subarray(b0 * per, (b0 + nb) * per),
-          [nb, c, h, w],
-        ),
-      };
-      let res: ort.InferenceSession.ReturnType;
-      try {
-        res = await this.session.run(feed);
-      } catch (e) {
-        throw new RuntimeError(
-          `${this.source}: onnxruntime failed on input [${nb},${c},${h},${w}]: ${(e as Error).message.split('\n')[0]}`,
-        );
+    const starts: number[] = [];
+    for (let b0 = 0; b0 < n; b0 += this.batchSize) starts.push(b0);
+    // results[i]: chunk i's outputs by name; each session takes the next chunk until none is left
+    const results: Array<Map<string, OutputArray>> = [];
+    let next = 0;
+    const worker = async (session: ort.InferenceSession) => {
+      while (next < starts.length) {
+        const i = next++;
+        const b0 = starts[i] as number;
+        results[i] = await this.runChunk(session, input, b0, Math.min(this.batchSize, n - b0), [
+          c,
+          h,
+          w,
+        ]);
       }
-      for (const name of this.session.outputNames) {
-        const t = res[name] as ort.Tensor;
-        const data = t.data;
-        const arr =
-          data instanceof Float32Array || data instanceof Int32Array
-            ? data.slice()
-            : Float32Array.from(data as ArrayLike<number>);
+    };
+    await Promise.all(this.sessions.map(worker));
+    const chunks = new Map<string, OutputArray[]>();
+    for (const r of results) {
+      for (const [name, arr] of r) {
         const list = chunks.get(name) ?? [];
         list.push(arr);
         chunks.set(name, list);
-        t.dispose();
       }
     }
     const outputs = new Map<string, OutputArray>();
@@ -107,10 +117,48 @@ export class OrtRunner {
     return { logits, outputs };
   }
 
+  private async runChunk(
+    session: ort.InferenceSession,
+    input: Float32Array,
+    b0: number,
+    nb: number,
+    [c, h, w]: [number, number, number],
+  ): Promise<Map<string, OutputArray>> {
+    const per = c * h * w;
+    const feed = {
+      [session.inputNames[0] as string]: new ort.Tensor(
+        'float32',
+        input.subarray(b0 * per, (b0 + nb) * per),
+        [nb, c, h, w],
+      ),
+    };
+    let res: ort.InferenceSession.ReturnType;
+    try {
+      res = await session.run(feed);
+    } catch (e) {
+      throw new RuntimeError(
+        `${this.source}: onnxruntime failed on input [${nb},${c},${h},${w}]: ${(e as Error).message.split('\n')[0]}`,
+      );
+    }
+    const out = new Map<string, OutputArray>();
+    for (const name of session.outputNames) {
+      const t = res[name] as ort.Tensor;
+      const data = t.data;
+      out.set(
+        name,
+        data instanceof Float32Array || data instanceof Int32Array
+          ? data.slice()
+          : Float32Array.from(data as ArrayLike<number>),
+      );
+      t.dispose();
+    }
+    return out;
+  }
+
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    await this.session.release();
+    for (const s of this.sessions) await s.release();
   }
 }
 

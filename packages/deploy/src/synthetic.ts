@@ -300,7 +300,7 @@ export function syntheticHawqResNet(spec: SyntheticSpec): SyntheticModel {
       cin = cout;
     }
   });
-  run({ kind: 'avgPool', name: 'final_pool', input: cur, out: 'final_pool', kernel: 7 });
+  run({ kind: 'avgPool', name: 'final_pool', input: cur, out: 'final_pool' });
   [lo, hi] = floatRange('final_pool', curScale, [1]);
   quantizer('quant_act_output', lo, hi, 8, true);
   const fcW = new Int8Array(spec.numClasses * cin).map(() => Math.round((rand() * 2 - 1) * 127));

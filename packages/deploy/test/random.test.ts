@@ -15,6 +15,9 @@ describe.each([
     { ...TINY_BOTTLENECK, strideInConv2: true, seed: 5 },
     'resnet50b',
   ],
+  // the final pool covers the whole final map: 1×1 at Fashion-MNIST's 28×28, 2×2 at 64×64
+  ['basic 8-bit at 28×28', { ...TINY_BASIC, inputSize: 28, seed: 3 }, 'resnet18'],
+  ['bottleneck 4-bit at 64×64', { ...TINY_BOTTLENECK, inputSize: 64, seed: 4 }, 'resnet50'],
 ])('%s', (_label, spec, arch) => {
   const syn = tiny(spec);
   const model = integerModelFromHawq(syn.stateDict, { arch });

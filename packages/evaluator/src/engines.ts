@@ -3,7 +3,7 @@
 // graph (QLinearConv + QLinearAdd; fastest, 16-bit residuals held in 8 bits), `tfjs` the fake-quant
 // Q-model forward that training uses (HAWQ's validate() in float32 tfjs arithmetic).
 import type { Tensor } from '@hawq-ts/checkpoint';
-import { exportIntegerOnnx, integerModelFromHawq, OrtRunner } from '@hawq-ts/deploy';
+import { exportIntegerOnnx, integerModelFromHawq, OrtRunner, RUN_BATCH } from '@hawq-ts/deploy';
 import { type QResNet, qResNetForward } from '@hawq-ts/models';
 import * as tf from '@tensorflow/tfjs';
 import { UnknownEngineError } from './errors.js';
@@ -52,7 +52,8 @@ export async function createOrtEngine(
   const runner = await OrtRunner.create(onnx, {
     ...(opts.intraOpThreads ? { intraOpThreads: opts.intraOpThreads } : {}),
     ...(opts.executionProviders ? { executionProviders: opts.executionProviders } : {}),
-    ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+    // without an explicit size, each engine runs in its fastest chunk size (identical results)
+    batchSize: opts.batchSize ?? RUN_BATCH[DEPLOY_ENGINE[engine]],
   });
   return {
     name: engine,

@@ -1,6 +1,7 @@
 // HAWQ's validate() loop: per batch forward, top-1/top-5 with AverageMeter semantics, plus
 // per-class accuracy and throughput (images/s including whatever the batch source spends).
 import { scoreBatch } from './accuracy.js';
+import { type EngineComparison, EngineComparisonMeter } from './compare.js';
 import type { InferenceEngine } from './engines.js';
 import { EvaluatorError } from './errors.js';
 import { AverageMeter } from './meter.js';
@@ -24,6 +25,12 @@ export interface EvaluateOptions {
   label?: string;
   /** called after every batch (quant_train.py logs every --print-freq batches) */
   onBatch?: (i: number, top1: AverageMeter, top5: AverageMeter) => void;
+  /**
+   * A second engine run on every batch too (e.g. ort-fast next to the exact ort): the result
+   * then carries `comparison`. The accuracy, per-class table and throughput stay the evaluated
+   * engine's; throughput then includes the second engine's time.
+   */
+  compare?: InferenceEngine;
 }
 
 export interface EvalResult {
@@ -34,6 +41,8 @@ export interface EvalResult {
   perClass: { class: string; count: number; top1: number | null }[];
   seconds: number;
   imagesPerSecond: number;
+  /** Present when `compare` was given. */
+  comparison?: EngineComparison;
 }
 
 export async function evaluate(
@@ -47,9 +56,13 @@ export async function evaluate(
   const bar = createProgressBar({
     label: opts.label ?? `eval ${engine.name}`,
     total: opts.total ?? 0,
-    fields: ['top1', 'top5', 'img/s'],
+    fields: opts.compare ? ['top1', 'top5', 'img/s', 'differ'] : ['top1', 'top5', 'img/s'],
     enabled: (opts.progress ?? true) && opts.total !== undefined,
   });
+  const second = opts.compare && {
+    engine: opts.compare,
+    meter: new EngineComparisonMeter(opts.compare.name, engine.name),
+  };
   const t0 = performance.now();
   let i = 0;
   try {
@@ -58,7 +71,15 @@ export async function evaluate(
       if (n !== b.shape[0]) {
         throw new EvaluatorError(`batch ${i}: ${n} labels for ${b.shape[0]} images`);
       }
+      const tRun = performance.now();
       const logits = await engine.run(b.images, b.shape);
+      if (second) {
+        const tOther = performance.now();
+        const other = await second.engine.run(b.images, b.shape);
+        second.meter.referenceSeconds += (tOther - tRun) / 1000;
+        second.meter.seconds += (performance.now() - tOther) / 1000;
+        second.meter.add(i, logits, other, b.labels);
+      }
       // the model may have more outputs than the dataset has classes (a 1000-class model on a subset)
       const s = scoreBatch(logits, b.labels, logits.length / n);
       top1.update((s.correct1 * 100) / n, n);
@@ -71,6 +92,7 @@ export async function evaluate(
         top1: top1.avg.toFixed(2),
         top5: top5.avg.toFixed(2),
         'img/s': (top1.count / secs).toFixed(1),
+        ...(second ? { differ: String(second.meter.disagreements) } : {}),
       });
     }
   } finally {
@@ -84,5 +106,6 @@ export async function evaluate(
     perClass: perClass.table(opts.classNames),
     seconds,
     imagesPerSecond: seconds > 0 ? top1.count / seconds : 0,
+    ...(second ? { comparison: second.meter.result() } : {}),
   };
 }

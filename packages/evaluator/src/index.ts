@@ -1,5 +1,6 @@
 // Public API of @hawq-ts/evaluator.
 export { type BatchScore, rankOfLabel, scoreBatch } from './accuracy.js';
+export { type EngineComparison, EngineComparisonMeter } from './compare.js';
 export {
   createOrtEngine,
   createTfjsEngine,
@@ -17,6 +18,7 @@ export { PerClassAccuracy } from './per-class.js';
 export { createProgressBar, type ProgressBar, type ProgressOptions } from './progress.js';
 export {
   type EvalResultsFile,
+  type ResNetChannels,
   resultsFile,
   sha256OfFile,
   writeJsonAtomic,

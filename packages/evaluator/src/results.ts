@@ -4,8 +4,20 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { EngineComparison } from './compare.js';
 import type { EngineName } from './engines.js';
+import { EvaluatorError } from './errors.js';
 import type { EvalResult } from './evaluate.js';
+
+/**
+ * Widths of a PyTorchCV-structured ResNet: the stem conv's output channels and each stage's
+ * output channels (bottleneck ResNets: the expanded width, mid = width / 4). Full ResNet18 is
+ * `{ init: 64, stages: [64, 128, 256, 512] }`, ResNet50 `{ init: 64, stages: [256, 512, 1024, 2048] }`.
+ */
+export interface ResNetChannels {
+  init: number;
+  stages: number[];
+}
 
 export interface EvalResultsFile {
   /** arch as given (e.g. resnet50) or a zoo model name */
@@ -28,15 +40,32 @@ export interface EvalResultsFile {
   date: string;
   inputSize: number;
   batchSize: number;
+  // Optional since session 2 (older files lack them; readers fall back to `model` as the arch, the
+  // full-width architecture, the scheme's built-in config and the dataset's usual class count).
+  /** Architecture the evaluated model is structured as, e.g. 'resnet18' (`model` may be a zoo name). */
+  arch?: string;
+  /** Outputs of the model's classifier, e.g. 10 for Fashion-MNIST. */
+  numClasses?: number;
+  /** Widths when they are not the architecture's standard ones (a narrow ResNet18). */
+  channels?: ResNetChannels;
+  /** HAWQ module name → bits, when the scheme is not a built-in one (`--quant-scheme file:…`). */
+  bitConfig?: Record<string, number>;
+  /** The command line that ran the evaluation (results tables cite it). */
+  command?: string;
+  /** Free text for the row label of results tables, e.g. 'Hessian-ILP bops 0.5'. */
+  label?: string;
+  /** A second engine run on the same images (evaluate()'s `compare` option). */
+  comparison?: EngineComparison;
 }
 
 export function resultsFile(
   r: EvalResult,
   meta: Omit<
     EvalResultsFile,
-    'count' | 'top1' | 'top5' | 'time' | 'imagesPerSecond' | 'perClass' | 'date'
+    'count' | 'top1' | 'top5' | 'time' | 'imagesPerSecond' | 'perClass' | 'date' | 'comparison'
   >,
 ): EvalResultsFile {
+  checkMeta(meta);
   return {
     ...meta,
     count: r.count,
@@ -46,7 +75,30 @@ export function resultsFile(
     imagesPerSecond: r.imagesPerSecond,
     perClass: r.perClass,
     date: new Date().toISOString(),
+    ...(r.comparison ? { comparison: r.comparison } : {}),
   };
+}
+
+const positiveInt = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
+
+/** The optional descriptive fields must be usable by a reader: checked here, not discovered later. */
+function checkMeta(meta: Pick<EvalResultsFile, 'numClasses' | 'channels' | 'bitConfig'>): void {
+  if (meta.numClasses !== undefined && !positiveInt(meta.numClasses)) {
+    throw new EvaluatorError(
+      `results file: numClasses ${meta.numClasses} is not a positive integer`,
+    );
+  }
+  const c = meta.channels;
+  if (c && (!positiveInt(c.init) || c.stages.length === 0 || !c.stages.every(positiveInt))) {
+    throw new EvaluatorError(
+      `results file: channels ${JSON.stringify(c)} must be positive integers (init and at least one stage)`,
+    );
+  }
+  for (const [name, bits] of Object.entries(meta.bitConfig ?? {})) {
+    if (!positiveInt(bits) || bits > 32) {
+      throw new EvaluatorError(`results file: bitConfig['${name}'] = ${bits} is not a bit width`);
+    }
+  }
 }
 
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {

@@ -68,11 +68,23 @@ describe.skipIf(!existsSync(join(caseA, 'manifest.json')))('engines on golden ca
     // the evaluation loop and the results file
     const labels = i64(join(golden, 'inputs/eval_labels.i64'));
     const engine = await createOrtEngine(sd, 'ort');
+    const fast = await createOrtEngine(sd, 'ort-fast');
     const r = await evaluate(engine, [{ images: x, labels, shape }], {
       numClasses: 10,
       progress: false,
+      compare: fast,
     });
     await engine.dispose();
+    await fast.dispose();
+    // ort-fast keeps the argmax on the golden images, with logits close to the exact ones.
+    expect(r.comparison).toMatchObject({
+      engine: 'ort-fast',
+      reference: 'ort',
+      count: 2,
+      argmaxDisagreements: 0,
+    });
+    expect(r.comparison!.maxRelLogitDifference).toBeGreaterThan(0);
+    expect(r.comparison!.maxRelLogitDifference).toBeLessThan(0.1);
     const argmax = i64(join(caseA, 'argmax.i64'));
     const expected = (labels.filter((l, i) => l === argmax[i]).length * 100) / 2;
     expect(r.count).toBe(2);

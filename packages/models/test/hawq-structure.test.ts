@@ -140,8 +140,42 @@ describe('Q_ResNet structure', () => {
     const shuffled = new Map([...renamed].reverse());
     expect(() => positionalResume(shuffled, floatKeys)).toThrow(QModelError);
   });
-  it('refuses inputs that do not give a 7x7 final map', () => {
+  it("refuses inputs whose final map HAWQ's integer average cannot pool exactly", () => {
     const { model } = build(false);
-    expect(() => model.forwardExact(randomInput(1, 160))).toThrow(/193\.\.224/);
+    // 300 gives a 10x10 final map: (100 - 1)/100 + 0.01 truncates up, so HAWQ's pool breaks
+    expect(() => model.forwardExact(randomInput(1, 300))).toThrow(/up to 288x288/);
+    expect(() =>
+      model.forwardExact({ shape: [1, 3, 64, 200], data: new Float32Array(3 * 64 * 200) }),
+    ).toThrow(/Q_ResNet18: input 64x200/);
+  });
+  it('pools the whole final map: 7x7 at 193..224, 1x1 at 28, 2x2 at 64 (exact = fake-quant)', async () => {
+    const tf = await import('@tensorflow/tfjs');
+    const { initBackend } = await import('@hawq-ts/core');
+    const { qResNetForward } = await import('../src/hawq/index.js');
+    await initBackend({ backend: 'cpu', log: () => {} });
+    for (const [size, map] of [
+      [193, 7],
+      [224, 7],
+      [28, 1],
+      [64, 2],
+    ] as const) {
+      const { model } = build(false);
+      const x = randomInput(2, size, size);
+      model.calibrateExact([x]);
+      expect(model.finalPoolFor(x.shape).kernelSize).toBe(map);
+      const exact = model.evaluateExact(x).logits.data;
+      model.freeze();
+      const fake = tf.tidy(() =>
+        qResNetForward(
+          model,
+          tf.tensor4d(x.data, x.shape as [number, number, number, number]),
+        ).dataSync(),
+      );
+      const maxAbs = Math.max(...Array.from(exact, Math.abs));
+      for (let i = 0; i < exact.length; i++)
+        expect(Math.abs(fake[i]! - exact[i]!), `${size}: logit ${i}`).toBeLessThanOrEqual(
+          1e-4 * maxAbs,
+        );
+    }
   });
 });

@@ -178,12 +178,15 @@ describe('pytorchcvFromStateDict', () => {
     }
   });
 
-  it('checks the NCHW input and the 7×7 final map', () => {
+  it('checks the NCHW input and pools the whole final map (7×7 at 193..224)', () => {
     const model = createResNet(narrowSpec());
     expect(() => model.forward(tf.zeros([1, 193, 193, 3]) as tf.Tensor4D)).toThrow(ModelInputError);
-    expect(() => model.forward(tf.zeros([1, 3, 256, 256]) as tf.Tensor4D)).toThrow(
-      /final feature map is 8×8 but the final pool is 7×7/,
+    expect(() => model.forward(tf.zeros([1, 3, 224, 256]) as tf.Tensor4D)).toThrow(
+      /final feature map is 7×8 but the final pool is 7×7/,
     );
+    // 28×28 (Fashion-MNIST) ends in a 1×1 map: the pool is the identity, logits per class
+    const x = tf.randomNormal([2, 3, 28, 28]) as tf.Tensor4D;
+    expect(model.forward(x).shape).toEqual([2, narrowSpec().numClasses]);
     model.dispose();
   });
 });

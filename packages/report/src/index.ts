@@ -22,8 +22,14 @@ export { toHtml } from './format/html.js';
 export { type JsonRow, toJson, toJsonRow } from './format/json.js';
 export { toMarkdown } from './format/markdown.js';
 export { paretoFront } from './format/pareto.js';
-export { BUNDLED_RESULTS_DIR, type LoadedResults, loadResults } from './load.js';
 export {
+  BUNDLED_RESULTS_DIR,
+  FASHION_MNIST_SUBDIR,
+  type LoadedResults,
+  loadResults,
+} from './load.js';
+export {
+  asFashionMnist,
   datasetKind,
   evaluationKey,
   isFloatScheme,
@@ -33,6 +39,7 @@ export {
 export { type MergedResult, mergeResults } from './results/merge.js';
 export { readResultsFile, writeFileAtomic } from './results/read.js';
 export {
+  type EngineComparisonResult,
   type EvalResult,
   evalResultSchema,
   looksLikeEvalResults,
@@ -42,7 +49,13 @@ export {
 } from './results/schema.js';
 export { parseShard, type Shard, shardItems } from './results/shard.js';
 export { type BuildOptions, buildReport, DISPLAY_ARCH, IMAGENET_VAL_IMAGES } from './rows/build.js';
-export { type ComputedCosts, computeCosts } from './rows/computed.js';
+export {
+  type ComputedCosts,
+  type CostOptions,
+  computeCosts,
+  customResNetLayers,
+  type ResNetChannels,
+} from './rows/computed.js';
 export {
   type CpuSpeedup,
   type DeployMeasurements,
@@ -51,14 +64,17 @@ export {
   SPEEDUP_BATCH,
 } from './rows/deploy-results.js';
 export { differs, PUBLISHED_DECIMALS } from './rows/discrepancies.js';
+export { ENGINE_CHECK_NOTE, fashionMnistTable } from './rows/fashion-mnist.js';
 export { t4EstimateFor, t4SpeedupOverW8A8 } from './rows/t4-estimate.js';
 export type {
+  EngineCheck,
   Measurement,
   NoteColumn,
   PublishedValues,
   Report,
   ReportRow,
   ReportTable,
+  TableLayout,
   Top1Source,
 } from './rows/types.js';
 export { T4_LATENCY, type T4LatencyTable } from './t4-latency.js';

@@ -70,7 +70,7 @@ describe('--format csv', () => {
     expect(lines[0]!.split(',')).toContain('published_top1');
     expect(lines).toHaveLength(30);
     expect(lines[1]).toBe(
-      'imagenet,resnet18_baseline,ResNet18,Floating Points,fp32,44.5919,44.5515,1857.611,71.47,published,,,44.6,1858,1,71.47',
+      'imagenet,resnet18_baseline,ResNet18,Floating Points,fp32,44.5919,44.5515,1857.611,71.47,published,,,44.6,1858,1,71.47,,,,,,,',
     );
     expect(lines.find((l) => l.includes('resnet18_bops0.5'))).toContain(',70.31,measured,');
     expect(lines.at(-1)).toMatch(

@@ -26,6 +26,42 @@ const FLAGS = [
   '--no-first-run',
 ];
 const PLOTS = ['top1-vs-bops', 'top1-vs-size', 'published-vs-measured'];
+const NARROW = { init: 16, stages: [16, 32, 64, 128] };
+const FASHION = [
+  result('resnet18', 93.1, {
+    scheme: 'uniform8',
+    dataset: 'fashion-mnist',
+    count: 10000,
+    channels: NARROW,
+    inputSize: 28,
+    numClasses: 10,
+  }),
+  result('resnet18', 92.2, {
+    scheme: 'uniform4',
+    dataset: 'fashion-mnist',
+    count: 10000,
+    channels: NARROW,
+    inputSize: 28,
+    numClasses: 10,
+  }),
+  result('resnet18', 93.0, {
+    scheme: 'bops_0.5',
+    label: 'Hessian-ILP bops 0.5',
+    dataset: 'fashion-mnist',
+    count: 10000,
+    channels: NARROW,
+    inputSize: 28,
+    numClasses: 10,
+    engine: 'ort',
+    comparison: {
+      engine: 'ort-fast',
+      count: 10000,
+      top1: 92.9,
+      argmaxDisagreements: 7,
+      maxRelLogitDifference: 0.005,
+    },
+  }),
+];
 
 describe('HTML report in headless Chromium', () => {
   let browser: Browser;
@@ -53,6 +89,11 @@ describe('HTML report in headless Chromium', () => {
         source: 'e.json',
         command: 'test',
         results: [result('resnet50_uniform8', 77.4), result('resnet18_uniform4', 68.9)],
+      },
+      {
+        source: 'fm.json',
+        command: 'pnpm quant-train -e',
+        results: FASHION,
       },
     ]);
     const report = buildReport({ results, deploy: loaded.deploy });
@@ -105,7 +146,31 @@ describe('HTML report in headless Chromium', () => {
       ls.map((l) => l.getAttribute('data-series')),
     );
     expect(fronts).toEqual(['ResNet18', 'ResNet50']);
-    expect(await page.locator('table tbody tr').count()).toBe(27);
+    expect(await page.locator('table tbody tr').count()).toBe(27 + FASHION.length);
+    // The Fashion-MNIST table: its second-engine column and a captioned plot, one point per row.
+    const fmRows = await page.$$eval('table tbody tr[data-row^="fashion-mnist/"]', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    );
+    expect(fmRows).toHaveLength(FASHION.length);
+    expect(fmRows.flat()).toContain('ort-fast 92.90 (Δ −0.10), argmax ≠ 7/10000, max Δlogit 0.50%');
+    const fmPoints = await page.$$eval(
+      'svg[data-plot="fashion-mnist-top1-vs-bops"] circle[data-row]',
+      (cs) => cs.map((c) => c.getAttribute('data-row')),
+    );
+    expect(fmPoints).toHaveLength(FASHION.length);
+    const captions = await page.$$eval(
+      'svg[data-plot="fashion-mnist-top1-vs-bops"] text.caption',
+      (ts) =>
+        ts.map((t) => {
+          const b = (t as unknown as { getBBox(): { x: number; width: number } }).getBBox();
+          return { text: t.textContent, left: b.x, right: b.x + b.width };
+        }),
+    );
+    expect(captions.map((c) => c.text).sort()).toEqual(['Hessian-ILP bops 0.5', 'W4A4', 'W8A8']);
+    for (const c of captions) {
+      expect(c.left).toBeGreaterThanOrEqual(0);
+      expect(c.right).toBeLessThanOrEqual(560);
+    }
     if (process.env.HAWQ_REPORT_SCREENSHOT) {
       await page.screenshot({ path: process.env.HAWQ_REPORT_SCREENSHOT, fullPage: true });
     }

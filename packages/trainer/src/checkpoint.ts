@@ -16,7 +16,7 @@ import {
   type Tensor,
 } from '@hawq-ts/checkpoint';
 import { QuantBnConv2d } from '@hawq-ts/core';
-import { exportStateDict, type QResNet } from '@hawq-ts/models';
+import { exportStateDict, type QModel } from '@hawq-ts/models';
 import { ResumeError } from './errors.js';
 import type { Sgd } from './sgd.js';
 
@@ -32,7 +32,7 @@ export interface CheckpointMeta {
   bestAcc1: number;
 }
 
-export function checkpointDict(model: QResNet, opt: Sgd, meta: CheckpointMeta) {
+export function checkpointDict(model: QModel, opt: Sgd, meta: CheckpointMeta) {
   return hawqCheckpoint({
     epoch: meta.epoch,
     arch: meta.arch,
@@ -55,7 +55,7 @@ export function checkpointDict(model: QResNet, opt: Sgd, meta: CheckpointMeta) {
 /** save_checkpoint(): checkpoint.pth.tar, copied to model_best.pth.tar when best. */
 export async function saveEpochCheckpoint(
   dir: string,
-  model: QResNet,
+  model: QModel,
   opt: Sgd,
   meta: CheckpointMeta,
   isBest: boolean,
@@ -68,7 +68,7 @@ export async function saveEpochCheckpoint(
 }
 
 /** validate()'s quantized_checkpoint.pth.tar: the five scale/integer groups of the state_dict. */
-export async function saveQuantizedCheckpoint(dir: string, model: QResNet): Promise<void> {
+export async function saveQuantizedCheckpoint(dir: string, model: QModel): Promise<void> {
   await saveTorch(join(dir, QUANTIZED_FILE), quantizedCheckpoint(exportStateDict(model)));
 }
 
@@ -93,7 +93,7 @@ async function sha256(file: string): Promise<string> {
 /** Mid-epoch save: checkpoint.pth.tar (epoch = the unfinished epoch) plus the resume sidecar. */
 export async function saveMidEpoch(
   dir: string,
-  model: QResNet,
+  model: QModel,
   opt: Sgd,
   arch: string,
   pos: Omit<ResumePosition, 'checkpointSha256' | 'bnCounters'>,
@@ -164,7 +164,7 @@ export async function loadResume(file: string): Promise<LoadedResume> {
 }
 
 /** Restore the fix_BN_threshold counters saved in a sidecar. */
-export function restoreBnCounters(model: QResNet, counters: readonly number[]): void {
+export function restoreBnCounters(model: QModel, counters: readonly number[]): void {
   const convs = model.namedModules().flatMap(([, m]) => (m instanceof QuantBnConv2d ? [m] : []));
   if (counters.length !== convs.length) {
     throw new ResumeError(

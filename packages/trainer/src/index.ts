@@ -1,4 +1,12 @@
 // Public API of @hawq-ts/trainer.
+
+export {
+  isInceptionArch,
+  isInceptionStateDict,
+  type QModelBuildOptions,
+  qModelFromFloatStateDict,
+  qModelFromHawqStateDict,
+} from './build.js';
 export {
   BEST_FILE,
   CHECKPOINT_FILE,
@@ -16,6 +24,13 @@ export {
 } from './checkpoint.js';
 export { ResumeError, TrainerError } from './errors.js';
 export { type FloatTrainOptions, floatEngine, trainFloat } from './float.js';
+export {
+  createQModelEngine,
+  evaluateExact,
+  type QModelForwardOptions,
+  qModelForward,
+  TRAINABLE_Q_ARCHS,
+} from './forward.js';
 export {
   type FitResult,
   QatTrainer,

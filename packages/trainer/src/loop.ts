@@ -1,14 +1,8 @@
 // quant_train.py's main loop: per epoch set the LR, train (or train_kd), validate, keep the best,
 // save. Additions HAWQ lacks: --checkpoint-iter saves every N iterations, requestStop() (Ctrl-C)
 // saves a resumable mid-epoch checkpoint, and resuming continues at the exact batch.
-import {
-  createProgressBar,
-  createTfjsEngine,
-  type EvalBatch,
-  evaluate,
-  scoreBatch,
-} from '@hawq-ts/evaluator';
-import { type QResNet, trainableVariables } from '@hawq-ts/models';
+import { createProgressBar, type EvalBatch, evaluate, scoreBatch } from '@hawq-ts/evaluator';
+import { type QModel, trainableVariables } from '@hawq-ts/models';
 import {
   type LoadedResume,
   restoreBnCounters,
@@ -17,6 +11,7 @@ import {
   saveQuantizedCheckpoint,
 } from './checkpoint.js';
 import { TrainerError } from './errors.js';
+import { createQModelEngine } from './forward.js';
 import type { KdOptions } from './loss.js';
 import { type LrSchedule, lrAt } from './schedule.js';
 import { Sgd } from './sgd.js';
@@ -60,6 +55,12 @@ export interface TrainerOptions {
   evaluateTimes?: number;
   numClasses: number;
   kd?: KdOptions & { teacher: Teacher };
+  /**
+   * Train in HAWQ's model.train() rather than model.eval() (quant_train.py does so without
+   * --fix-BN): Q_InceptionV3's output dropout is then active, its masks seeded from the data seed,
+   * epoch and batch. Default false.
+   */
+  dropout?: boolean;
   log: (line: string) => void;
   progress?: boolean;
 }
@@ -78,7 +79,7 @@ export class QatTrainer {
   private best = 0;
 
   constructor(
-    readonly model: QResNet,
+    readonly model: QModel,
     readonly o: TrainerOptions,
   ) {
     if (o.epochs < 0 || !Number.isInteger(o.epochs)) {
@@ -101,7 +102,7 @@ export class QatTrainer {
     val: AsyncIterable<EvalBatch> | Iterable<EvalBatch>,
     total?: number,
   ): Promise<number> {
-    const engine = createTfjsEngine(this.model);
+    const engine = createQModelEngine(this.model);
     try {
       const r = await evaluate(engine, val, {
         numClasses: this.o.numClasses,
@@ -195,7 +196,11 @@ export class QatTrainer {
         const s = trainStep(
           this.model,
           this.optimizer,
-          { ...b, ...(teacherLogits ? { teacherLogits } : {}) },
+          {
+            ...b,
+            ...(teacherLogits ? { teacherLogits } : {}),
+            ...(o.dropout ? { training: true, dropoutSeed: batchSeed(train.seed, epoch, i) } : {}),
+          },
           kd ? { alpha: kd.alpha, temperature: kd.temperature } : undefined,
         );
         const n = b.labels.length;
@@ -254,4 +259,11 @@ export class QatTrainer {
     }
     return false;
   }
+}
+
+/** A per-batch seed that depends only on the run's seed and the batch position. */
+function batchSeed(seed: number, epoch: number, batch: number): number {
+  let h = seed >>> 0;
+  for (const v of [epoch, batch]) h = (Math.imul(h ^ v, 0x9e3779b1) + 0x7f4a7c15) >>> 0;
+  return h;
 }

@@ -10,14 +10,11 @@ import {
   stateDictOf,
   type Tensor,
 } from '@hawq-ts/checkpoint';
-import {
-  exportStateDict,
-  type QResNet,
-  qResNetFromHawqStateDict,
-  trainableVariables,
-} from '@hawq-ts/models';
+import { exportStateDict, type QModel, trainableVariables } from '@hawq-ts/models';
+import { qModelFromHawqStateDict } from './build.js';
 import { checkpointDict } from './checkpoint.js';
 import { TrainerError } from './errors.js';
+import { evaluateExact } from './forward.js';
 import { Sgd } from './sgd.js';
 import { trainStep } from './step.js';
 
@@ -207,7 +204,7 @@ export async function checkQatCase(
     throw new TrainerError(`${caseDir}: manifest kind is '${m.kind}', not 'qat'`);
   const startFile = join(caseDir, m.start_checkpoint);
   const start = readHawqCheckpoint(await loadTorch(startFile), startFile);
-  const model: QResNet = qResNetFromHawqStateDict(start.stateDict, {
+  const model: QModel = qModelFromHawqStateDict(start.stateDict, {
     bitConfig: new Map(Object.entries(m.bit_config)),
     flags: flagsOf(m),
     source: startFile,
@@ -250,7 +247,7 @@ export async function checkQatCase(
 
   // 3. validate(): frozen exact forward of the eval input
   const ev = rawF32(caseDir, m.eval_input);
-  const out = model.evaluateExact({ shape: ev.shape, data: ev.data });
+  const out = evaluateExact(model, { shape: ev.shape, data: ev.data });
   const refAfter = new Float32Array(bytes(join(caseDir, 'logits_after_step.f32')));
   results.push(compare('logits_after_step', out.logits.data, refAfter, 'logits-after-step'));
   const evalLabelsFile = m.eval_labels
@@ -318,11 +315,11 @@ export async function checkQatCase(
   }
 
   // 5. strict: HAWQ's own post-step checkpoint must reproduce the post-step logits bit for bit
-  const theirs = qResNetFromHawqStateDict(ref.stateDict, {
+  const theirs = qModelFromHawqStateDict(ref.stateDict, {
     bitConfig: new Map(Object.entries(m.bit_config)),
     flags: flagsOf(m),
   });
-  const strict = theirs.evaluateExact({ shape: ev.shape, data: ev.data });
+  const strict = evaluateExact(theirs, { shape: ev.shape, data: ev.data });
   results.push(
     compare('logits_after_step (from HAWQ checkpoint)', strict.logits.data, refAfter, 'exact'),
   );

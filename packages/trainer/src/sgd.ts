@@ -58,7 +58,10 @@ export class Sgd {
         next[j] = fmaF32(-lr, b, w[j]!);
       }
       if (mom !== 0) this.buffers[i] = buf;
-      p.assign(tf.tensor(next, p.shape, 'float32'));
+      // assign() shares the new tensor's data; dispose the handle or every step leaks a copy
+      const t = tf.tensor(next, p.shape, 'float32');
+      p.assign(t);
+      t.dispose();
     });
   }
 

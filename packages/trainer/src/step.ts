@@ -1,7 +1,8 @@
 // One training iteration of quant_train.py's train(): forward (ranges update, BN folded under
 // --fix-BN), loss, backward with HAWQ's straight-through gradients, SGD step.
-import { type QResNet, qResNetForward, trainableVariables } from '@hawq-ts/models';
+import { type QModel, trainableVariables } from '@hawq-ts/models';
 import * as tf from '@tensorflow/tfjs';
+import { qModelForward } from './forward.js';
 import { crossEntropy, type KdOptions, kdNaiveLoss } from './loss.js';
 import type { Sgd } from './sgd.js';
 
@@ -11,6 +12,10 @@ export interface StepInput {
   shape: readonly [number, number, number, number];
   /** teacher logits [N, classes] for KD_naive */
   teacherLogits?: Float32Array;
+  /** HAWQ's model.train() (no --fix-BN): Q_InceptionV3's output dropout is active */
+  training?: boolean;
+  /** dropout mask seed for this batch (reproducible runs and resumes) */
+  dropoutSeed?: number;
 }
 
 export interface StepResult {
@@ -20,7 +25,7 @@ export interface StepResult {
   grads: Float32Array[];
 }
 
-export function trainStep(model: QResNet, opt: Sgd, input: StepInput, kd?: KdOptions): StepResult {
+export function trainStep(model: QModel, opt: Sgd, input: StepInput, kd?: KdOptions): StepResult {
   const vars = trainableVariables(model);
   let logits: Float32Array = new Float32Array();
   const x = tf.tensor4d(input.images, [...input.shape]);
@@ -32,7 +37,10 @@ export function trainStep(model: QResNet, opt: Sgd, input: StepInput, kd?: KdOpt
     : undefined;
   try {
     const { value, grads } = tf.variableGrads(() => {
-      const y = qResNetForward(model, x);
+      const y = qModelForward(model, x, {
+        ...(input.training ? { training: true } : {}),
+        ...(input.dropoutSeed !== undefined ? { dropoutSeed: input.dropoutSeed } : {}),
+      });
       logits = y.dataSync() as Float32Array;
       return teacher && kd
         ? kdNaiveLoss(y, teacher, input.labels, kd)
@@ -42,7 +50,7 @@ export function trainStep(model: QResNet, opt: Sgd, input: StepInput, kd?: KdOpt
     value.dispose();
     const g = vars.map((v) => {
       const t = grads[v.name];
-      // a parameter outside the graph (never the case for Q_ResNets) gets PyTorch's None → skip as 0
+      // a parameter outside the graph (never the case for HAWQ's Q-models) gets PyTorch's None → skip as 0
       return t ? (t.dataSync() as Float32Array).slice() : new Float32Array(v.size);
     });
     for (const t of Object.values(grads)) t.dispose();

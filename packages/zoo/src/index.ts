@@ -3,6 +3,7 @@
 export { type FileKind, fileKind } from './archive/contents.js';
 export { ArchiveExtractor, type ExtractedFile, type ExtractResult } from './archive/extract.js';
 export { cacheRoot, MANIFEST_FILE, type ModelPaths, modelPaths } from './cache/paths.js';
+export { bulkReadAgent, createBulkReadAgent, READ_BUFFER_BYTES } from './download/bulk-agent.js';
 export { attachmentFilename, parseContentRange } from './download/content-range.js';
 export { type TransferEvent, type TransferResult, transfer } from './download/resume.js';
 export { defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './download/retry.js';

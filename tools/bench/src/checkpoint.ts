@@ -1,12 +1,13 @@
-// `pnpm bench checkpoint [--repeats N] [--keep DIR]`: load time of a ResNet50-sized checkpoint
+// `pnpm bench checkpoint [--repeats N] [--warmup N] [--keep DIR]`: load time of a ResNet50-sized checkpoint
 // (pytorchcv resnet50 state_dict keys and shapes, random float32 weights, ~98 MiB, written by
 // Debian's torch 1.13 in the zip format) with @hawq-ts/checkpoint's loadTorch against torch.load
 // in the same run, plus each side's peak RSS. Every measurement runs in its own child process so
 // the peak RSS is that process's own (process.resourceUsage().maxRSS / getrusage).
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { loadTorch, type PyValue, stateDictOf } from '@hawq-ts/checkpoint';
 import { machineInfo, round } from './util.js';
@@ -23,14 +24,29 @@ interface Measurement {
   /** CPU time (user + system, all threads) of each load: less sensitive to a busy machine */
   cpuMs: number[];
   medianCpuMs: number;
+  /** minor page faults of each load: fresh memory the load had to map (the main cost of a cold load) */
+  pageFaults: number[];
   peakRssMB: number;
+  /** RSS before the first load (interpreter, runtime and imports): peak minus this is the load's */
+  baseRssMB: number;
 }
+
+/** Between timed loads each side drops its result, frees it and waits this long, untimed, so every
+ *  load starts with the previous one's memory back in malloc. CPython frees a checkpoint the moment
+ *  its refcount drops; V8 keeps the last result reachable until the current task ends, and storages
+ *  allocated during incremental marking survive that cycle, so the Node side collects twice (yielding
+ *  to the event loop in between), more if process.memoryUsage().arrayBuffers shows them alive. */
+const SETTLE_MS = 100;
 
 export async function run(args: string[]): Promise<void> {
   if (args[0] === '--child') return child(args.slice(1));
   const repeats = Number(flag(args, '--repeats') ?? 5);
+  // V8 tiers the loader up over a few loads; CPython has no JIT. Both sides get the same warm-up.
+  const warmup = Number(flag(args, '--warmup') ?? 3);
   const keep = flag(args, '--keep');
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'hawq-bench-ckpt-'));
+  const uptimeBefore = uptime();
+  console.error(`uptime: ${uptimeBefore}`);
   mkdirSync(dir, { recursive: true });
   try {
     const file = join(dir, 'resnet50.pth');
@@ -39,33 +55,42 @@ export async function run(args: string[]): Promise<void> {
     const bytes = statSync(file).size;
     console.error(`${(bytes / 2 ** 20).toFixed(1)} MiB; timing ${repeats} loads per side`);
 
-    // Warm: one process, one warm-up load, then the median of `repeats` loads (allocator and JIT
-    // warm). Cold: `repeats` fresh processes, one load each (what a CLI or a training script
+    // Warm: one process, `warmup` untimed loads, then the median of `repeats` loads (allocator
+    // and JIT warm). Cold: `repeats` fresh processes, one load each (what a CLI or a training script
     // does), timed inside the process so interpreter start-up and `import torch` are excluded.
     // Default options = torch.load's checks (it verifies no CRC); verifyCrc adds the storages'.
-    const warm = node('hawq-ts loadTorch, warm', ['load', file, String(repeats), 'nocrc']);
+    const warm = node('hawq-ts loadTorch, warm', [
+      'load',
+      file,
+      `${repeats}`,
+      `${warmup}`,
+      'nocrc',
+    ]);
     const warmCrc = node('hawq-ts loadTorch verifyCrc: true, warm', [
       'load',
       file,
-      String(repeats),
+      `${repeats}`,
+      `${warmup}`,
       'crc',
     ]);
-    const torchWarm = pythonLoad('torch.load (PyTorch 1.13, CPU), warm', file, repeats, true);
+    const torchWarm = pythonLoad('torch.load (PyTorch 1.13, CPU), warm', file, repeats, warmup);
     // cold runs alternate between the two sides so drifting machine load hits both alike
     const coldOurs: Measurement[] = [];
     const coldTorch: Measurement[] = [];
     for (let i = 0; i < repeats; i++) {
-      coldOurs.push(node('', ['load', file, '1', 'nocrc']));
-      coldTorch.push(pythonLoad('', file, 1, false));
+      coldOurs.push(node('', ['load', file, '1', '0', 'nocrc']));
+      coldTorch.push(pythonLoad('', file, 1, 0));
     }
     const cold = combine('hawq-ts loadTorch, cold (fresh process per load)', coldOurs);
     const torchCold = combine('torch.load, cold (fresh process per load)', coldTorch);
     const results = [warm, warmCrc, torchWarm, cold, torchCold];
+    const uptimeAfter = uptime();
     for (const r of results) {
       console.error(
-        `${r.name.padEnd(50)} median ${r.medianMs.toFixed(1).padStart(7)} ms (CPU ${r.medianCpuMs.toFixed(1).padStart(6)} ms)  peak RSS ${r.peakRssMB.toFixed(0)} MB`,
+        `${r.name.padEnd(50)} median ${r.medianMs.toFixed(1).padStart(7)} ms (CPU ${r.medianCpuMs.toFixed(1).padStart(6)} ms, ${median(r.pageFaults).toFixed(0).padStart(5)} page faults)  peak RSS ${r.peakRssMB.toFixed(1)} MB (${r.baseRssMB.toFixed(1)} before loading)`,
       );
     }
+    console.error(`uptime: ${uptimeAfter}`);
     const ratioWarm = round(warm.medianMs / torchWarm.medianMs, 3);
     const ratioCold = round(cold.medianMs / torchCold.medianMs, 3);
     const cpuRatioWarm = round(warm.medianCpuMs / torchWarm.medianCpuMs, 3);
@@ -78,9 +103,11 @@ export async function run(args: string[]): Promise<void> {
       machine: {
         ...machineInfo(),
         loadAverage1m: round(loadavg()[0] ?? 0, 2),
+        uptimeBefore,
+        uptimeAfter,
         torch: python('import torch; print(torch.__version__)', []).trim(),
       },
-      workload: `torch.save of a pytorchcv resnet50 state_dict (320 tensors, random float32; zip format) — ${fileMB.toFixed(1)} MB, in the page cache; load = parse + every tensor materialized; warm = median of ${repeats} loads in one process after a warm-up load, cold = median of ${repeats} fresh processes loading once (start-up and imports not timed)`,
+      workload: `torch.save of a pytorchcv resnet50 state_dict (320 tensors, random float32; zip format) — ${fileMB.toFixed(1)} MB, in the page cache; load = parse + every tensor materialized; warm = median of ${repeats} loads in one process after ${warmup} warm-up loads (between loads, untimed, each side frees its result — Node: gc() until process.memoryUsage().arrayBuffers shows the storages gone — and pauses ${SETTLE_MS} ms), cold = median of ${repeats} fresh processes loading once (start-up and imports not timed)`,
       fileBytes: bytes,
       results,
       ratioToTorchLoad: { warm: ratioWarm, cold: ratioCold },
@@ -92,6 +119,8 @@ export async function run(args: string[]): Promise<void> {
           goal: `<= file size + 50 MB = ${rssBudgetMB.toFixed(1)} MB (one load in a fresh process)`,
           value: cold.peakRssMB,
           met: cold.peakRssMB <= rssBudgetMB,
+          /** what the load itself adds to the process (Node and the imports are there before) */
+          loadAddsMB: round(cold.peakRssMB - cold.baseRssMB, 1),
         },
       },
     };
@@ -105,14 +134,17 @@ export async function run(args: string[]): Promise<void> {
   }
 }
 
-/** Child: `load FILE N crc|nocrc` — one warm-up, then N timed loads; prints JSON. */
+/** Child: `load FILE N WARMUP crc|nocrc` — WARMUP untimed loads, then N timed ones; prints JSON. */
 async function child(args: string[]): Promise<void> {
-  const [cmd, file, n, crc] = args;
-  if (cmd !== 'load' || !file) throw new Error('usage: --child load FILE N crc|nocrc');
+  const [cmd, file, n, w, crc] = args;
+  if (cmd !== 'load' || !file) throw new Error('usage: --child load FILE N WARMUP crc|nocrc');
   const opts = { verifyCrc: crc === 'crc' };
   const gc = (globalThis as { gc?: () => void }).gc;
+  const baseRssKB = process.resourceUsage().maxRSS;
   const cpuMs: number[] = [];
+  const pageFaults: number[] = [];
   const once = async (): Promise<number> => {
+    const f0 = process.resourceUsage().minorPageFault;
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const value: PyValue = await loadTorch(file, opts);
@@ -121,23 +153,35 @@ async function child(args: string[]): Promise<void> {
     const ms = performance.now() - t0;
     const c = process.cpuUsage(c0);
     cpuMs.push((c.user + c.system) / 1000);
+    pageFaults.push(process.resourceUsage().minorPageFault - f0);
     if (elements < 25_000_000) throw new Error(`only ${elements} elements loaded`);
     return ms;
   };
   const count = Number(n);
-  // A single-load run measures the RSS of exactly one load, so it skips the warm-up.
-  if (count > 1) {
+  // Two collections, each after a turn of the event loop, free a load's storages (the second
+  // takes the ones allocated during the first's marking); more only if memory says they are still
+  // there — every extra full GC also ages V8's compiled code, which a real program would not do.
+  const settle = async (): Promise<void> => {
+    for (let i = 0; i < 20 && (i < 2 || process.memoryUsage().arrayBuffers > 16 * 2 ** 20); i++) {
+      await sleep(0);
+      gc?.();
+    }
+    await sleep(SETTLE_MS);
+  };
+  // A cold run (WARMUP 0, N 1) measures the time and RSS of exactly one load in a fresh process.
+  for (let i = 0; i < Number(w); i++) {
     await once();
     cpuMs.pop();
-    gc?.();
+    pageFaults.pop();
+    await settle();
   }
   const runsMs: number[] = [];
   for (let i = 0; i < count; i++) {
     runsMs.push(await once());
-    gc?.(); // drop the previous file buffer before the next load, as torch's refcounting does
+    if (i < count - 1) await settle();
   }
   process.stdout.write(
-    `${JSON.stringify({ runsMs, cpuMs, maxRssKB: process.resourceUsage().maxRSS })}\n`,
+    `${JSON.stringify({ runsMs, cpuMs, pageFaults, baseRssKB, maxRssKB: process.resourceUsage().maxRSS })}\n`,
   );
 }
 
@@ -149,14 +193,16 @@ function node(name: string, childArgs: string[]): Measurement {
   return measurement(name, r.stdout);
 }
 
-function pythonLoad(name: string, file: string, repeats: number, warmUp: boolean): Measurement {
-  return measurement(name, python(TORCH_LOAD, [file, String(repeats), warmUp ? 'warm' : 'cold']));
+function pythonLoad(name: string, file: string, repeats: number, warmup: number): Measurement {
+  return measurement(name, python(TORCH_LOAD, [file, `${repeats}`, `${warmup}`, `${SETTLE_MS}`]));
 }
 
 function measurement(name: string, json: string): Measurement {
-  const { runsMs, cpuMs, maxRssKB } = JSON.parse(json) as {
+  const { runsMs, cpuMs, pageFaults, baseRssKB, maxRssKB } = JSON.parse(json) as {
     runsMs: number[];
     cpuMs: number[];
+    pageFaults: number[];
+    baseRssKB: number;
     maxRssKB: number;
   };
   return {
@@ -165,7 +211,9 @@ function measurement(name: string, json: string): Measurement {
     medianMs: round(median(runsMs), 1),
     cpuMs: cpuMs.map((x) => round(x, 1)),
     medianCpuMs: round(median(cpuMs), 1),
+    pageFaults,
     peakRssMB: round(maxRssKB / 1024, 1),
+    baseRssMB: round(baseRssKB / 1024, 1),
   };
 }
 
@@ -179,7 +227,9 @@ function combine(name: string, parts: Measurement[]): Measurement {
     medianMs: round(median(runsMs), 1),
     cpuMs,
     medianCpuMs: round(median(cpuMs), 1),
+    pageFaults: parts.flatMap((p) => p.pageFaults),
     peakRssMB: Math.max(...parts.map((p) => p.peakRssMB)),
+    baseRssMB: Math.max(...parts.map((p) => p.baseRssMB)),
   };
 }
 
@@ -211,23 +261,37 @@ torch.save(sd, sys.argv[1])
 `;
 
 const TORCH_LOAD = `
-import json, resource, sys, time, torch
-file, n, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-cpu = []
+import gc, json, resource, sys, time, torch
+file, n, warmup, pause = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]) / 1000
+cpu, faults = [], []
+base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def minflt():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 def once():
+    f0 = minflt()
     c0 = time.process_time()
     t0 = time.perf_counter()
     sd = torch.load(file)
     elements = sum(t.numel() for t in sd.values())
     ms = (time.perf_counter() - t0) * 1000
     cpu.append((time.process_time() - c0) * 1000)
+    faults.append(minflt() - f0)
     assert elements > 25_000_000
     return ms
-if mode == "warm":
+def settle():
+    gc.collect()
+    time.sleep(pause)
+for _ in range(warmup):
     once()
     cpu.pop()
-runs = [once() for _ in range(n)]
-print(json.dumps({"runsMs": runs, "cpuMs": cpu, "maxRssKB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+    faults.pop()
+    settle()
+runs = []
+for i in range(n):
+    runs.append(once())
+    if i < n - 1:
+        settle()
+print(json.dumps({"runsMs": runs, "cpuMs": cpu, "pageFaults": faults, "baseRssKB": base_rss, "maxRssKB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 `;
 
 /** pytorchcv resnet50: state_dict keys and shapes, in state_dict order (320 entries). */
@@ -255,6 +319,16 @@ export function resnet50Shapes(): [string, number[]][] {
   });
   out.push(['output.weight', [1000, 2048]], ['output.bias', [1000]]);
   return out;
+}
+
+function uptime(): string {
+  try {
+    return execFileSync('uptime', { encoding: 'utf8' }).trim();
+  } catch {
+    return `load average: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(', ')}`;
+  }
 }
 
 function median(xs: number[]): number {

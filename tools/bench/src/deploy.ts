@@ -1,8 +1,10 @@
-// `pnpm bench deploy [--quick]`: integer inference on onnxruntime-node (2 intra-op threads) for
-// full-width ResNet18/ResNet50 at 224×224, batch 1/8/32 — the `exact` integer graph, the `fast`
-// (QLinearConv + float32 residual stream) and `int8` (int8 end to end) graphs, a float ORT graph
-// of the same architecture — against PyTorch CPU (/usr/bin/python3, torch.set_num_threads(2)) in
-// the same run. The models are synthetic HAWQ
+// `pnpm bench deploy [--quick] [--threads N] [--sessions N]`: integer inference on onnxruntime-node (2 intra-op threads) for
+// full-width ResNet18/ResNet50 at 224×224, batch 1/8/32 — the `exact` integer graph (integer
+// GEMMs in NHWC; `exact-f32conv` is the previous exact graph with integer-valued float32 convs, for
+// comparison), the `fast` (QLinearConv + float32 residual stream) and `int8` (int8 end to end)
+// graphs, a float ORT graph of the same architecture — against PyTorch CPU (/usr/bin/python3,
+// torch.set_num_threads(2)) in the same run. Wall time and process CPU time (user+sys) are both
+// recorded: on this shared 2-vCPU machine the CPU time is the steadier figure under foreign load. The models are synthetic HAWQ
 // uniform8 checkpoints (random weights, HAWQ-calibrated scales; @hawq-ts/deploy synthetic.ts).
 // Also measures how often HAWQ's float32 simulation of the accumulator, and the fast and int8
 // engines, disagree with the exact integer graph on these full-size models and on the golden cases.
@@ -10,7 +12,7 @@
 // is shared, so interleaving keeps the ratios fair); PyTorch runs in its own process.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -20,6 +22,7 @@ import {
   OrtRunner,
   RESNET18,
   RESNET50,
+  RUN_BATCH,
   runGoldenCaseOnOrt,
   runOnnx,
   syntheticHawqResNet,
@@ -30,19 +33,24 @@ const PYTHON = '/usr/bin/python3';
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsFile = join(here, '..', 'results', 'deploy.json');
 const SIZE = 224;
-const THREADS = 2;
+/** ORT intra-op and torch threads; `--threads 1` gives load-robust CPU-bound figures on a busy machine. */
+let THREADS = 2;
+/** `--sessions N`: each ORT graph runs N concurrent sessions of THREADS/N threads (OrtRunner `sessions`). */
+let SESSIONS = 1;
 
 interface Timing {
   batch: number;
   imagesPerSecond: number;
   msPerBatch: number;
+  /** Median process CPU time (user+sys, all threads, ORT's spinning included) per batch. */
+  cpuMsPerBatch?: number;
   runs: number;
 }
 interface ConfigResult {
   arch: string;
   engine: string;
   timings: Timing[];
-  /** Peak RSS of the measuring process (for ORT: one process holding the exact, fast, int8 and float sessions). */
+  /** Peak RSS of the measuring process (for ORT: one process holding every ORT session of the arch). */
   peakRssMB: number;
 }
 
@@ -69,21 +77,27 @@ async function timeInterleaved(
     const shape = [b, 3, SIZE, SIZE];
     for (const [, r] of runners) await r.run(x, shape); // warm-up
     const times = new Map<string, number[]>(runners.map(([n]) => [n, []]));
+    const cpu = new Map<string, number[]>(runners.map(([n]) => [n, []]));
     const t0 = performance.now();
     for (let round = 0; round < 3 || (performance.now() - t0 < budgetMs && round < 15); round++) {
       for (const [name, r] of runners) {
+        const c = process.cpuUsage();
         const t = performance.now();
         await r.run(x, shape);
         times.get(name)?.push(performance.now() - t);
+        const used = process.cpuUsage(c);
+        cpu.get(name)?.push((used.user + used.system) / 1000);
       }
     }
+    const median = (v: number[]) =>
+      [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)] as number;
     for (const [name, ts] of times) {
-      ts.sort((p, q) => p - q);
-      const med = ts[Math.floor(ts.length / 2)] as number;
+      const med = median(ts);
       out.get(name)?.push({
         batch: b,
         imagesPerSecond: round((b * 1000) / med, 1),
         msPerBatch: round(med, 2),
+        cpuMsPerBatch: round(median(cpu.get(name) ?? []), 2),
         runs: ts.length,
       });
     }
@@ -91,16 +105,33 @@ async function timeInterleaved(
   return out;
 }
 
+function chunkOf(engine: string): number {
+  return RUN_BATCH[engine as keyof typeof RUN_BATCH] ?? 32;
+}
+
 /** Child: time the given ONNX files (name=path) interleaved at every batch size; print JSON. */
 async function child(args: string[]): Promise<void> {
-  const [batchesArg, budget, ...models] = args as [string, string, ...string[]];
+  const [batchesArg, budget, threads, sessions, ...models] = args as [
+    string,
+    string,
+    string,
+    string,
+    ...string[],
+  ];
+  THREADS = Number(threads);
+  SESSIONS = Number(sessions);
   const batches = batchesArg.split(',').map(Number);
   const runners: Array<[string, OrtRunner]> = [];
   for (const m of models) {
     const [name, file] = m.split('=') as [string, string];
     runners.push([
       name,
-      await OrtRunner.create(file, { intraOpThreads: THREADS, batchSize: Math.max(...batches) }),
+      // each engine runs in its fastest chunk size (RUN_BATCH); the exact-f32conv baseline as before
+      await OrtRunner.create(file, {
+        intraOpThreads: Math.max(1, Math.floor(THREADS / SESSIONS)),
+        sessions: SESSIONS,
+        batchSize: name === 'exact-f32conv' ? Math.max(...batches) : chunkOf(name),
+      }),
     ]);
   }
   const timings = await timeInterleaved(runners, batches, Number(budget) * runners.length);
@@ -127,19 +158,20 @@ function spawnJson<T>(cmd: string, argv: string[], input?: string): T {
 
 const TORCH_SCRIPT = `
 import json, resource, sys, time, torch, torch.nn as nn
-torch.set_num_threads(${THREADS}); torch.manual_seed(0)
 arch, batches, budget = sys.argv[1], [int(b) for b in sys.argv[2].split(',')], float(sys.argv[3]) / 1000
+torch.set_num_threads(int(sys.argv[4])); torch.manual_seed(0)
 ${TORCH_RESNET_V1}
 model = resnet_v1(arch)
 out = []
 with torch.no_grad():
     for b in batches:
         x = torch.randn(b, 3, ${SIZE}, ${SIZE})
-        model(x); times = []; t0 = time.perf_counter()
+        model(x); times = []; cpu = []; t0 = time.perf_counter()
         while len(times) < 3 or (time.perf_counter() - t0 < budget and len(times) < 20):
-            t = time.perf_counter(); model(x); times.append(time.perf_counter() - t)
-        times.sort(); med = times[len(times) // 2]
-        out.append({'batch': b, 'imagesPerSecond': round(b / med, 1), 'msPerBatch': round(med * 1000, 2), 'runs': len(times)})
+            c = time.process_time(); t = time.perf_counter(); model(x)
+            times.append(time.perf_counter() - t); cpu.append(time.process_time() - c)
+        times.sort(); cpu.sort(); med = times[len(times) // 2]
+        out.append({'batch': b, 'imagesPerSecond': round(b / med, 1), 'msPerBatch': round(med * 1000, 2), 'cpuMsPerBatch': round(cpu[len(cpu) // 2] * 1000, 2), 'runs': len(times)})
 print(json.dumps({'timings': out, 'peakRssMB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 'torch': torch.__version__}))
 `;
 
@@ -163,10 +195,25 @@ function argmaxDiff(a: ArrayLike<number>, b: ArrayLike<number>, k: number): numb
 export async function run(args: string[]): Promise<void> {
   if (args[0] === '--child') return child(args.slice(1));
   const quick = args.includes('--quick');
+  const threadsAt = args.indexOf('--threads');
+  if (threadsAt >= 0) {
+    THREADS = Number(args[threadsAt + 1]);
+    if (!Number.isInteger(THREADS) || THREADS < 1)
+      throw new Error(`--threads needs a positive integer, got '${args[threadsAt + 1]}'`);
+  }
+  const sessionsAt = args.indexOf('--sessions');
+  if (sessionsAt >= 0) {
+    SESSIONS = Number(args[sessionsAt + 1]);
+    if (!Number.isInteger(SESSIONS) || SESSIONS < 1 || SESSIONS > THREADS)
+      throw new Error(
+        `--sessions needs an integer from 1 to --threads (${THREADS}), got '${args[sessionsAt + 1]}'`,
+      );
+  }
   const batches = quick ? [1, 8] : [1, 8, 32];
   const budget = quick ? 600 : 2500;
   const evalImages = quick ? 4 : 16;
   const dir = mkdtempSync(join(tmpdir(), 'hawq-bench-deploy-'));
+  const loadAtStart = loadavg().map((l) => round(l, 2));
   const started = Date.now();
   const configs: ConfigResult[] = [];
   const disagreement: Record<string, unknown>[] = [];
@@ -184,6 +231,7 @@ export async function run(args: string[]): Promise<void> {
       const files: Record<string, string> = {};
       const graphs: Record<string, Uint8Array> = {
         exact: exportIntegerOnnx(model, { engine: 'exact' }),
+        'exact-f32conv': exportIntegerOnnx(model, { engine: 'exact', exactKernels: 'float32' }),
         fast: exportIntegerOnnx(model, { engine: 'fast' }),
         int8: exportIntegerOnnx(model, { engine: 'int8' }),
         float: exportDequantizedFloatOnnx(model),
@@ -238,17 +286,21 @@ export async function run(args: string[]): Promise<void> {
           '--child',
           batches.join(','),
           String(budget),
+          String(THREADS),
+          String(SESSIONS),
           ...Object.entries(files).map(([e, f]) => `${e}=${f}`),
         ],
       );
       for (const [engine, timings] of Object.entries(ort.timings)) {
         configs.push({ arch, engine: `ort-${engine}`, timings, peakRssMB: ort.peakRssMB });
         console.error(
-          `${arch} ort-${engine}: ${timings.map((x) => `b${x.batch} ${x.imagesPerSecond} img/s`).join(', ')}`,
+          `${arch} ort-${engine}: ${timings.map((x) => `b${x.batch} ${x.imagesPerSecond} img/s (cpu ${x.cpuMsPerBatch} ms/batch)`).join(', ')}; load ${loadavg()
+            .map((l) => l.toFixed(2))
+            .join(' ')}`,
         );
       }
       console.error(
-        `${arch} ORT process (all four sessions loaded): peak RSS ${ort.peakRssMB.toFixed(0)} MB`,
+        `${arch} ORT process (all ${Object.keys(files).length} sessions loaded): peak RSS ${ort.peakRssMB.toFixed(0)} MB`,
       );
       const py = spawnJson<Omit<ConfigResult, 'arch' | 'engine'> & { torch: string }>(PYTHON, [
         '-c',
@@ -256,6 +308,7 @@ export async function run(args: string[]): Promise<void> {
         arch,
         batches.join(','),
         String(budget),
+        String(THREADS),
       ]);
       configs.push({
         arch,
@@ -264,7 +317,7 @@ export async function run(args: string[]): Promise<void> {
         peakRssMB: py.peakRssMB,
       });
       console.error(
-        `${arch} pytorch: ${py.timings.map((x) => `b${x.batch} ${x.imagesPerSecond} img/s`).join(', ')}; peak RSS ${py.peakRssMB.toFixed(0)} MB`,
+        `${arch} pytorch: ${py.timings.map((x) => `b${x.batch} ${x.imagesPerSecond} img/s (cpu ${x.cpuMsPerBatch} ms/batch)`).join(', ')}; peak RSS ${py.peakRssMB.toFixed(0)} MB`,
       );
     }
     // Fast vs exact on the golden cases (when present).
@@ -283,6 +336,9 @@ export async function run(args: string[]): Promise<void> {
           logitsTotal: 20,
           argmaxDiffer: r.argmaxMismatches,
         });
+        console.error(
+          `golden ${c}: ${engine} vs HAWQ's integers: ${r.logitsIntMismatches}/20 integer logits differ (max ${(100 * (r.logitsIntMaxRelDelta ?? 0)).toFixed(1)} % of the logit range), ${r.argmaxMismatches}/2 argmax`,
+        );
       }
     }
   } finally {
@@ -293,7 +349,7 @@ export async function run(args: string[]): Promise<void> {
       .find((c) => c.arch === arch && c.engine.startsWith(engine))
       ?.timings.find((t) => t.batch === b)?.imagesPerSecond ?? Number.NaN;
   const ratios = configs
-    .filter((c) => ['ort-exact', 'ort-fast', 'ort-int8'].includes(c.engine))
+    .filter((c) => ['ort-exact', 'ort-exact-f32conv', 'ort-fast', 'ort-int8'].includes(c.engine))
     .flatMap((c) =>
       c.timings.map((t) => ({
         arch: c.arch,
@@ -308,10 +364,13 @@ export async function run(args: string[]): Promise<void> {
     date: new Date().toISOString(),
     machine: {
       ...machineInfo(),
+      loadAverageAtStart: loadAtStart,
     },
     settings: {
       inputSize: SIZE,
-      ortIntraOpThreads: THREADS,
+      ortIntraOpThreads: Math.max(1, Math.floor(THREADS / SESSIONS)),
+      ortSessions: SESSIONS,
+      ortChunkSizes: RUN_BATCH,
       torchThreads: THREADS,
       models: 'synthetic HAWQ uniform8 (random weights, HAWQ-calibrated scales), 1000 classes',
     },

@@ -100,7 +100,7 @@ export function registerHessian(program: Command): void {
     .option('--split <split>', 'train or val (Fashion-MNIST: val = its test set)', 'val')
     .option('--batch-size <n>', 'images in the batch the Hessian is computed on', '32')
     .option('--chunk-size <n>', 'images per double backprop (memory; result unchanged)', '4')
-    .option('--input-size <px>', 'crop size, 193..224 (7×7 final pool)', '224')
+    .option('--input-size <px>', 'crop size, 8..288 (224 = ImageNet, 28 = Fashion-MNIST)', '224')
     .option('--max-iter <n>', 'at most this many Rademacher samples', String(PYHESSIAN_MAX_ITER))
     .option(
       '--tol <t>',
@@ -124,7 +124,7 @@ export function registerHessian(program: Command): void {
       const split: SplitName = flags.split;
       const batchSize = integer(flags.batchSize, '--batch-size', 1);
       const chunkSize = integer(flags.chunkSize ?? '4', '--chunk-size', 1);
-      const inputSize = integer(flags.inputSize, '--input-size', 193, 224);
+      const inputSize = integer(flags.inputSize, '--input-size', 8, 288);
       const maxIter = integer(flags.maxIter, '--max-iter', 1);
       const tol = positive(flags.tol, '--tol');
       const seed = integer(flags.seed, '--seed', 0, 2 ** 32 - 1);

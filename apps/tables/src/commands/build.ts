@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
+  asFashionMnist,
   BUNDLED_RESULTS_DIR,
   buildReport,
-  datasetKind,
   type FetchFn,
   loadResults,
   mergeResults,
@@ -132,15 +132,8 @@ export async function runBuild(flags: BuildFlags, deps: BuildDeps = {}): Promise
     log(`ignored ${displayPath(file)}: neither evaluation nor deploy results`);
   const files = [...loaded.evaluations];
   if (flags.fashionMnist) {
-    // The evaluator records the dataset root it read (an ImageNet-layout folder converted from
-    // Fashion-MNIST need not say so); results given here are Fashion-MNIST results whatever it says.
-    const file = await readResultsFile(flags.fashionMnist);
-    const results = file.results.map((r) =>
-      datasetKind(r.dataset) === 'fashion-mnist'
-        ? r
-        : { ...r, dataset: `fashion-mnist (${r.dataset})` },
-    );
-    files.push({ ...file, results });
+    // Results given here are Fashion-MNIST results whatever their dataset root says.
+    files.push(asFashionMnist(await readResultsFile(flags.fashionMnist)));
   }
   if (flags.evaluate) {
     const fresh = await evaluateMissing(flags, mergeResults(files), deps);

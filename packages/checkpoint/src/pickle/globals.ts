@@ -71,7 +71,12 @@ function intTuple(fn: string, v: Arg): number[] {
   if (!(v instanceof PyTuple) && !Array.isArray(v)) {
     throw new FormatError(`${fn} expects a tuple of ints, got ${describeArg(v)}`);
   }
-  return [...(v as Iterable<Arg>)].map((x) => intArg(fn, x));
+  // An index loop, not [...v]: spreading a PyTuple goes through its iterator, which V8's
+  // interpreter (all of a cold-process load) runs step by step — twice per tensor here.
+  const items = (v instanceof PyTuple ? v.items : v) as readonly Arg[];
+  const out: number[] = [];
+  for (let i = 0; i < items.length; i++) out.push(intArg(fn, items[i]!));
+  return out;
 }
 
 function storageArg(fn: string, v: Arg): TorchStorage {

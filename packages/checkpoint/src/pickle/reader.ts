@@ -17,6 +17,8 @@ export class ByteReader {
     this.pos = start;
   }
 
+  // The fixed-size readers test the bound inline and call need() only to report the error: in a
+  // fresh process the whole load runs in V8's interpreter, where a call per opcode shows.
   need(n: number, what: string): void {
     if (!Number.isSafeInteger(n) || n < 0 || this.pos + n > this.end) {
       throw new FormatError(
@@ -26,37 +28,37 @@ export class ByteReader {
   }
 
   u8(): number {
-    this.need(1, 'opcode');
+    if (this.pos >= this.end) this.need(1, 'opcode');
     return this.bytes[this.pos++]!;
   }
   u16(): number {
-    this.need(2, 'uint16');
+    if (this.pos + 2 > this.end) this.need(2, 'uint16');
     const v = this.view.getUint16(this.pos, true);
     this.pos += 2;
     return v;
   }
   i32(): number {
-    this.need(4, 'int32');
+    if (this.pos + 4 > this.end) this.need(4, 'int32');
     const v = this.view.getInt32(this.pos, true);
     this.pos += 4;
     return v;
   }
   u32(): number {
-    this.need(4, 'uint32');
+    if (this.pos + 4 > this.end) this.need(4, 'uint32');
     const v = this.view.getUint32(this.pos, true);
     this.pos += 4;
     return v;
   }
   /** uint64 as a number; larger than 2^53 cannot be a valid length in a file we hold in memory. */
   u64(): number {
-    this.need(8, 'uint64');
+    if (this.pos + 8 > this.end) this.need(8, 'uint64');
     const v = this.view.getBigUint64(this.pos, true);
     this.pos += 8;
     if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new FormatError(`length ${v} is absurd`);
     return Number(v);
   }
   f64be(): number {
-    this.need(8, 'float64');
+    if (this.pos + 8 > this.end) this.need(8, 'float64');
     const v = this.view.getFloat64(this.pos, false);
     this.pos += 8;
     return v;

@@ -10,7 +10,8 @@ import {
   PyGlobal,
   resolveGlobal,
 } from './globals.js';
-import { HIGHEST_PROTOCOL, Op } from './opcodes.js';
+import { Memo } from './memo.js';
+import { HIGHEST_PROTOCOL } from './opcodes.js';
 import { ByteReader, decodeLong, normalizeInt } from './reader.js';
 import { unescapeProtocol0String, unescapeRawUnicode } from './text.js';
 
@@ -34,319 +35,309 @@ export function unpickle(
   opts: UnpickleOptions,
 ): { value: PyValue; end: number } {
   const r = new ByteReader(bytes, start);
-  let stack: Arg[] = [];
-  const metastack: Arg[][] = [];
-  const memo = new Map<number, Arg>();
-
-  const pop = (): Arg => {
-    if (stack.length === 0) throw new FormatError(`pickle stack underflow at offset ${r.pos - 1}`);
-    return stack.pop()!;
-  };
-  const top = (): Arg => {
-    if (stack.length === 0) throw new FormatError(`pickle stack underflow at offset ${r.pos - 1}`);
-    return stack[stack.length - 1]!;
-  };
-  const popMark = (): Arg[] => {
-    const items = stack;
-    const prev = metastack.pop();
-    if (!prev) throw new FormatError(`pickle MARK missing at offset ${r.pos - 1}`);
-    stack = prev;
-    return items;
-  };
-  const memoGet = (i: number): Arg => {
-    if (!memo.has(i)) throw new FormatError(`pickle memo entry ${i} is missing`);
-    return memo.get(i)!;
-  };
-  const call = (fn: Arg, args: Arg[]): Arg => {
-    if (!(fn instanceof PyGlobal) || !fn.impl.call) {
-      throw new FormatError(`pickle calls ${describeArg(fn)}, which is not callable`);
-    }
-    return fn.impl.call(args, opts);
-  };
-  const argsOf = (t: Arg): Arg[] => {
-    if (!(t instanceof PyTuple))
-      throw new FormatError(`pickle call arguments are ${describeArg(t)}`);
-    return [...t.items] as Arg[];
-  };
-  const long = (n: number): number | bigint => {
-    if (n > MAX_LONG_BYTES) throw new FormatError(`pickled integer of ${n} bytes is absurd`);
-    return decodeLong(r.take(n, 'long'));
-  };
+  const m = new Machine(r);
+  const memo = new Memo();
 
   for (;;) {
     const op = r.u8();
+    // Numeric case labels (not Op.X) let V8 compile the switch to a jump table even in its
+    // interpreter, which runs a whole cold-process load: Op.X labels are property loads compared
+    // one by one, ~35 per opcode on average.
     switch (op) {
-      case Op.PROTO: {
+      case 0x80: {
+        // PROTO
         const v = r.u8();
         if (v > HIGHEST_PROTOCOL) throw new FormatError(`unsupported pickle protocol ${v}`);
         break;
       }
-      case Op.FRAME:
+      case 0x95: // FRAME
         r.u64();
         break;
-      case Op.STOP:
-        if (stack.length !== 1 || metastack.length !== 0) {
-          throw new FormatError(`pickle stopped with ${stack.length} items on the stack`);
+      case 0x2e: // STOP
+        if (m.stack.length !== 1 || m.metastack.length !== 0) {
+          throw new FormatError(`pickle stopped with ${m.stack.length} items on the stack`);
         }
-        return { value: finalize(stack[0]!, opts), end: r.pos };
-      case Op.MARK:
-        metastack.push(stack);
-        stack = [];
+        return { value: finalize(m.stack[0]!, opts), end: r.pos };
+      case 0x28: // MARK
+        m.mark();
         break;
-      case Op.POP:
-        pop();
+      case 0x30: // POP
+        m.pop();
         break;
-      case Op.POP_MARK:
-        popMark();
+      case 0x31: // POP_MARK
+        m.popMark();
         break;
-      case Op.DUP:
-        stack.push(top());
+      case 0x32: // DUP
+        m.stack.push(m.top());
         break;
-      case Op.PUT:
-        memo.set(parseIntLine(r.line()), top());
+      case 0x70: // PUT
+        memo.set(parseIntLine(r.line()), m.top());
         break;
-      case Op.BINPUT:
-        memo.set(r.u8(), top());
+      case 0x71: // BINPUT
+        memo.set(r.u8(), m.top());
         break;
-      case Op.LONG_BINPUT:
-        memo.set(r.u32(), top());
+      case 0x72: // LONG_BINPUT
+        memo.set(r.u32(), m.top());
         break;
-      case Op.MEMOIZE:
-        memo.set(memo.size, top());
+      case 0x94: // MEMOIZE
+        memo.set(memo.size, m.top());
         break;
-      case Op.GET:
-        stack.push(memoGet(parseIntLine(r.line())));
+      case 0x67: // GET
+        m.stack.push(memo.get(parseIntLine(r.line())));
         break;
-      case Op.BINGET:
-        stack.push(memoGet(r.u8()));
+      case 0x68: // BINGET
+        m.stack.push(memo.get(r.u8()));
         break;
-      case Op.LONG_BINGET:
-        stack.push(memoGet(r.u32()));
+      case 0x6a: // LONG_BINGET
+        m.stack.push(memo.get(r.u32()));
         break;
-      case Op.NONE:
-        stack.push(null);
+      case 0x4e: // NONE
+        m.stack.push(null);
         break;
-      case Op.NEWTRUE:
-        stack.push(true);
+      case 0x88: // NEWTRUE
+        m.stack.push(true);
         break;
-      case Op.NEWFALSE:
-        stack.push(false);
+      case 0x89: // NEWFALSE
+        m.stack.push(false);
         break;
-      case Op.INT: {
+      case 0x49: {
+        // INT
         const line = r.line();
-        stack.push(line === '01' ? true : line === '00' ? false : parseIntText(line));
+        m.stack.push(line === '01' ? true : line === '00' ? false : parseIntText(line));
         break;
       }
-      case Op.LONG:
-        stack.push(parseIntText(r.line().replace(/L$/, '')));
+      case 0x4c: // LONG
+        m.stack.push(parseIntText(r.line().replace(/L$/, '')));
         break;
-      case Op.BININT:
-        stack.push(r.i32());
+      case 0x4a: // BININT
+        m.stack.push(r.i32());
         break;
-      case Op.BININT1:
-        stack.push(r.u8());
+      case 0x4b: // BININT1
+        m.stack.push(r.u8());
         break;
-      case Op.BININT2:
-        stack.push(r.u16());
+      case 0x4d: // BININT2
+        m.stack.push(r.u16());
         break;
-      case Op.LONG1:
-        stack.push(long(r.u8()));
+      case 0x8a: // LONG1
+        m.stack.push(readLong(r, r.u8()));
         break;
-      case Op.LONG4: {
+      case 0x8b: {
+        // LONG4
         const n = r.i32();
         if (n < 0) throw new FormatError('negative LONG4 length');
-        stack.push(long(n));
+        m.stack.push(readLong(r, n));
         break;
       }
-      case Op.FLOAT: {
+      case 0x46: {
+        // FLOAT
         const text = r.line();
         const v = Number(text);
         if (Number.isNaN(v) && !/^-?nan$/i.test(text)) throw new FormatError(`bad float ${text}`);
-        stack.push(v);
+        m.stack.push(v);
         break;
       }
-      case Op.BINFLOAT:
-        stack.push(r.f64be());
+      case 0x47: // BINFLOAT
+        m.stack.push(r.f64be());
         break;
-      case Op.STRING:
-        stack.push(unescapeProtocol0String(r.line()));
+      case 0x53: // STRING
+        m.stack.push(unescapeProtocol0String(r.line()));
         break;
-      case Op.BINSTRING: {
+      case 0x54: {
+        // BINSTRING
         const n = r.i32();
         if (n < 0) throw new FormatError('negative BINSTRING length');
-        stack.push(r.utf8(n));
+        m.stack.push(r.utf8(n));
         break;
       }
-      case Op.SHORT_BINSTRING:
-        stack.push(r.utf8(r.u8()));
+      case 0x55: // SHORT_BINSTRING
+        m.stack.push(r.utf8(r.u8()));
         break;
-      case Op.UNICODE:
-        stack.push(unescapeRawUnicode(r.line()));
+      case 0x56: // UNICODE
+        m.stack.push(unescapeRawUnicode(r.line()));
         break;
-      case Op.BINUNICODE:
-        stack.push(r.utf8(r.u32()));
+      case 0x58: // BINUNICODE
+        m.stack.push(r.utf8(r.u32()));
         break;
-      case Op.SHORT_BINUNICODE:
-        stack.push(r.utf8(r.u8()));
+      case 0x8c: // SHORT_BINUNICODE
+        m.stack.push(r.utf8(r.u8()));
         break;
-      case Op.BINUNICODE8:
-        stack.push(r.utf8(r.u64()));
+      case 0x8d: // BINUNICODE8
+        m.stack.push(r.utf8(r.u64()));
         break;
-      case Op.BINBYTES:
-        stack.push(r.take(r.u32(), 'bytes'));
+      case 0x42: // BINBYTES
+        m.stack.push(r.take(r.u32(), 'bytes'));
         break;
-      case Op.SHORT_BINBYTES:
-        stack.push(r.take(r.u8(), 'bytes'));
+      case 0x43: // SHORT_BINBYTES
+        m.stack.push(r.take(r.u8(), 'bytes'));
         break;
-      case Op.BINBYTES8:
-      case Op.BYTEARRAY8:
-        stack.push(r.take(r.u64(), 'bytes'));
+      case 0x8e: // BINBYTES8
+      case 0x96: // BYTEARRAY8
+        m.stack.push(r.take(r.u64(), 'bytes'));
         break;
-      case Op.NEXT_BUFFER:
+      case 0x97: // NEXT_BUFFER
         throw new FormatError('pickle refers to out-of-band buffers, which checkpoints never use');
-      case Op.READONLY_BUFFER:
+      case 0x98: // READONLY_BUFFER
         break;
-      case Op.EMPTY_TUPLE:
-        stack.push(new PyTuple([]));
+      case 0x29: // EMPTY_TUPLE
+        m.stack.push(new PyTuple([]));
         break;
-      case Op.TUPLE1:
-        stack.push(new PyTuple([pop() as PyValue]));
+      case 0x85: // TUPLE1
+        m.stack.push(new PyTuple([m.pop() as PyValue]));
         break;
-      case Op.TUPLE2: {
-        const b = pop();
-        const a = pop();
-        stack.push(new PyTuple([a, b] as PyValue[]));
-        break;
-      }
-      case Op.TUPLE3: {
-        const c = pop();
-        const b = pop();
-        const a = pop();
-        stack.push(new PyTuple([a, b, c] as PyValue[]));
+      case 0x86: {
+        // TUPLE2
+        const b = m.pop();
+        const a = m.pop();
+        m.stack.push(new PyTuple([a, b] as PyValue[]));
         break;
       }
-      case Op.TUPLE: {
-        // popMark() swaps `stack`, so it must run before `stack.push` is evaluated.
-        const items = popMark();
-        stack.push(new PyTuple(items as PyValue[]));
+      case 0x87: {
+        // TUPLE3
+        const c = m.pop();
+        const b = m.pop();
+        const a = m.pop();
+        m.stack.push(new PyTuple([a, b, c] as PyValue[]));
         break;
       }
-      case Op.EMPTY_LIST:
-        stack.push([]);
-        break;
-      case Op.LIST: {
-        const items = popMark();
-        stack.push(items as PyValue[]);
-        break;
-      }
-      case Op.APPEND: {
-        const v = pop();
-        listOf(top()).push(v as PyValue);
+      case 0x74: {
+        // TUPLE
+        // popMark() swaps m.stack, so it must run before `m.stack.push` is evaluated.
+        const items = m.popMark();
+        m.stack.push(new PyTuple(items as PyValue[]));
         break;
       }
-      case Op.APPENDS: {
-        const items = popMark();
-        const list = listOf(top());
+      case 0x5d: // EMPTY_LIST
+        m.stack.push([]);
+        break;
+      case 0x6c: {
+        // LIST
+        const items = m.popMark();
+        m.stack.push(items as PyValue[]);
+        break;
+      }
+      case 0x61: {
+        // APPEND
+        const v = m.pop();
+        listOf(m.top()).push(v as PyValue);
+        break;
+      }
+      case 0x65: {
+        // APPENDS
+        const items = m.popMark();
+        const list = listOf(m.top());
         for (const v of items) list.push(v as PyValue);
         break;
       }
-      case Op.EMPTY_DICT:
-        stack.push(new Map());
+      case 0x7d: // EMPTY_DICT
+        m.stack.push(new Map());
         break;
-      case Op.DICT: {
-        const items = popMark();
+      case 0x64: {
+        // DICT
+        const items = m.popMark();
         const d = new Map<string | number, PyValue>();
         setItems(d, items);
-        stack.push(d);
+        m.stack.push(d);
         break;
       }
-      case Op.SETITEM: {
-        const v = pop();
-        const k = pop();
-        setItems(dictOf(top()), [k, v]);
+      case 0x73: {
+        // SETITEM
+        const v = m.pop();
+        const k = m.pop();
+        setItems(dictOf(m.top()), [k, v]);
         break;
       }
-      case Op.SETITEMS: {
-        const items = popMark();
-        setItems(dictOf(top()), items);
+      case 0x75: {
+        // SETITEMS
+        const items = m.popMark();
+        setItems(dictOf(m.top()), items);
         break;
       }
-      case Op.EMPTY_SET:
-        stack.push(new PySet([], false));
+      case 0x8f: // EMPTY_SET
+        m.stack.push(new PySet([], false));
         break;
-      case Op.ADDITEMS: {
-        const items = popMark();
-        const s = top();
+      case 0x90: {
+        // ADDITEMS
+        const items = m.popMark();
+        const s = m.top();
         if (!(s instanceof PySet) || s.frozen)
           throw new FormatError('ADDITEMS target is not a set');
         s.items.push(...(items as PyValue[]));
         break;
       }
-      case Op.FROZENSET: {
-        const items = popMark();
-        stack.push(new PySet(items as PyValue[], true));
+      case 0x91: {
+        // FROZENSET
+        const items = m.popMark();
+        m.stack.push(new PySet(items as PyValue[], true));
         break;
       }
-      case Op.GLOBAL: {
+      case 0x63: {
+        // GLOBAL
         const module = r.line();
         const name = r.line();
-        stack.push(resolveGlobal(module, name));
+        m.stack.push(resolveGlobal(module, name));
         break;
       }
-      case Op.STACK_GLOBAL: {
-        const name = pop();
-        const module = pop();
+      case 0x93: {
+        // STACK_GLOBAL
+        const name = m.pop();
+        const module = m.pop();
         if (typeof module !== 'string' || typeof name !== 'string') {
           throw new FormatError('STACK_GLOBAL expects two strings');
         }
-        stack.push(resolveGlobal(module, name));
+        m.stack.push(resolveGlobal(module, name));
         break;
       }
-      case Op.REDUCE: {
-        const args = argsOf(pop());
-        stack.push(call(pop(), args));
+      case 0x52: {
+        // REDUCE
+        const args = argsOf(m.pop());
+        m.stack.push(callGlobal(m.pop(), args, opts));
         break;
       }
-      case Op.NEWOBJ: {
-        const args = argsOf(pop());
-        stack.push(call(pop(), args));
+      case 0x81: {
+        // NEWOBJ
+        const args = argsOf(m.pop());
+        m.stack.push(callGlobal(m.pop(), args, opts));
         break;
       }
-      case Op.NEWOBJ_EX: {
-        const kwargs = pop();
-        const args = argsOf(pop());
+      case 0x92: {
+        // NEWOBJ_EX
+        const kwargs = m.pop();
+        const args = argsOf(m.pop());
         if (!(kwargs instanceof Map) || kwargs.size > 0) {
           throw new FormatError('NEWOBJ_EX with keyword arguments is not supported');
         }
-        stack.push(call(pop(), args));
+        m.stack.push(callGlobal(m.pop(), args, opts));
         break;
       }
-      case Op.INST: {
+      case 0x69: {
+        // INST
         const cls = resolveGlobal(r.line(), r.line());
-        const args = popMark();
-        stack.push(call(cls, args));
+        const args = m.popMark();
+        m.stack.push(callGlobal(cls, args, opts));
         break;
       }
-      case Op.OBJ: {
-        const [cls, ...args] = popMark();
+      case 0x6f: {
+        // OBJ
+        const [cls, ...args] = m.popMark();
         if (cls === undefined) throw new FormatError('OBJ without a class');
-        stack.push(call(cls, args));
+        m.stack.push(callGlobal(cls, args, opts));
         break;
       }
-      case Op.BUILD: {
-        const state = pop();
-        build(top(), state);
+      case 0x62: {
+        // BUILD
+        const state = m.pop();
+        build(m.top(), state);
         break;
       }
-      case Op.PERSID:
-        stack.push(opts.persistentLoad(r.line()));
+      case 0x50: // PERSID
+        m.stack.push(opts.persistentLoad(r.line()));
         break;
-      case Op.BINPERSID:
-        stack.push(opts.persistentLoad(pop()));
+      case 0x51: // BINPERSID
+        m.stack.push(opts.persistentLoad(m.pop()));
         break;
-      case Op.EXT1:
-      case Op.EXT2:
-      case Op.EXT4:
+      case 0x82: // EXT1
+      case 0x83: // EXT2
+      case 0x84: // EXT4
         throw new FormatError('pickle uses the copyreg extension registry, which is not supported');
       default:
         throw new FormatError(
@@ -354,6 +345,59 @@ export function unpickle(
         );
     }
   }
+}
+
+/**
+ * The VM's stacks. A class rather than closures inside unpickle(): TurboFan inlines a closure by
+ * its identity, so per-call closures made the optimized unpickle code die with each load's
+ * closures (deoptimized at the next GC, "weak objects") and recompile on every load.
+ */
+class Machine {
+  stack: Arg[] = [];
+  readonly metastack: Arg[][] = [];
+
+  constructor(private readonly r: ByteReader) {}
+
+  pop(): Arg {
+    if (this.stack.length === 0) this.underflow();
+    return this.stack.pop()!;
+  }
+  top(): Arg {
+    if (this.stack.length === 0) this.underflow();
+    return this.stack[this.stack.length - 1]!;
+  }
+  mark(): void {
+    this.metastack.push(this.stack);
+    this.stack = [];
+  }
+  /** The items pushed since the last MARK; the stack below it becomes current again. */
+  popMark(): Arg[] {
+    const items = this.stack;
+    const prev = this.metastack.pop();
+    if (!prev) throw new FormatError(`pickle MARK missing at offset ${this.r.pos - 1}`);
+    this.stack = prev;
+    return items;
+  }
+  private underflow(): never {
+    throw new FormatError(`pickle stack underflow at offset ${this.r.pos - 1}`);
+  }
+}
+
+function callGlobal(fn: Arg, args: Arg[], ctx: CallContext): Arg {
+  if (!(fn instanceof PyGlobal) || !fn.impl.call) {
+    throw new FormatError(`pickle calls ${describeArg(fn)}, which is not callable`);
+  }
+  return fn.impl.call(args, ctx);
+}
+
+function argsOf(t: Arg): Arg[] {
+  if (!(t instanceof PyTuple)) throw new FormatError(`pickle call arguments are ${describeArg(t)}`);
+  return [...t.items] as Arg[];
+}
+
+function readLong(r: ByteReader, n: number): number | bigint {
+  if (n > MAX_LONG_BYTES) throw new FormatError(`pickled integer of ${n} bytes is absurd`);
+  return decodeLong(r.take(n, 'long'));
 }
 
 function listOf(v: Arg): PyValue[] {

@@ -1,6 +1,13 @@
 import { FormatError } from '../errors.js';
 import type { ByteSource } from '../source.js';
 
+export interface ZipDirectory {
+  /** entries by name, in central-directory order */
+  readonly entries: Map<string, ZipEntry>;
+  /** where the central directory starts: the records lie before it */
+  readonly offset: number;
+}
+
 export interface ZipEntry {
   readonly name: string;
   /** offset of the entry's local header; the data follows it */
@@ -30,7 +37,7 @@ const TAIL = EOCD_SIZE + MAX_COMMENT + 20 + 56;
  * even for small files). Only stored (uncompressed) entries are accepted — torch never
  * compresses — so every entry's data is a plain byte range (see readEntry).
  */
-export function readZipDirectory(src: ByteSource): Map<string, ZipEntry> {
+export function readZipDirectory(src: ByteSource): ZipDirectory {
   const tailStart = Math.max(0, src.size - TAIL);
   const tail = src.read(tailStart, src.size - tailStart, 'zip end records');
   const tv = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
@@ -113,16 +120,21 @@ export function readZipDirectory(src: ByteSource): Map<string, ZipEntry> {
     entries.set(name, { name, localHeader: local, size, crc32 });
     p = end;
   }
-  return entries;
+  return { entries, offset: cdOffset };
 }
 
 /** Offset of an entry's data: after its local header, whose name/extra lengths may differ from the central ones. */
 export function entryDataOffset(src: ByteSource, e: ZipEntry): number {
-  const h = src.read(e.localHeader, 30, `local header of ${e.name}`);
-  if (u32(h, 0) !== SIG_LOCAL)
+  return (
+    e.localHeader + localHeaderLength(src.read(e.localHeader, 30, `local header of ${e.name}`), e)
+  );
+}
+
+/** Length of the local header at the start of `bytes` (30 bytes + name + extra field). */
+export function localHeaderLength(bytes: Uint8Array, e: ZipEntry): number {
+  if (bytes.length < 30 || u32(bytes, 0) !== SIG_LOCAL)
     throw new FormatError(`corrupt zip: local header of ${e.name} not found`);
-  const hv = new DataView(h.buffer, h.byteOffset, h.byteLength);
-  return e.localHeader + 30 + hv.getUint16(26, true) + hv.getUint16(28, true);
+  return 30 + (bytes[26]! | (bytes[27]! << 8)) + (bytes[28]! | (bytes[29]! << 8));
 }
 
 /** An entry's data (a view for in-memory sources, a fresh buffer for files). */

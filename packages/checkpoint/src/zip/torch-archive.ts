@@ -3,11 +3,12 @@ import { type DType, itemsize } from '../dtype.js';
 import { FormatError } from '../errors.js';
 import { defaultCopyBudget, type LoadOptions } from '../options.js';
 import { type Arg, describeArg, PyGlobal } from '../pickle/globals.js';
-import { unpickle } from '../pickle/vm.js';
+import { type UnpickleOptions, unpickle } from '../pickle/vm.js';
 import { PyTuple, type PyValue } from '../pyvalue.js';
-import { type ByteSource, FileSource } from '../source.js';
+import type { ByteSource } from '../source.js';
 import { CopyBudget, TorchStorage } from '../storage.js';
-import { readEntry, readZipDirectory, type ZipEntry } from './read.js';
+import { readZipDirectory, type ZipEntry } from './read.js';
+import { type RecordReader, recordReader } from './records.js';
 
 /**
  * torch >= 1.6 checkpoints: a zip holding `<prefix>/data.pkl` (the pickle), `<prefix>/data/<key>`
@@ -17,47 +18,76 @@ export function loadZipCheckpoint(
   src: ByteSource,
   opts?: LoadOptions,
 ): { value: PyValue; prefix: string } {
-  const entries = readZipDirectory(src);
+  const dir = readZipDirectory(src);
+  const { entries } = dir;
   const pkl = [...entries.values()].find(
     (e) => /^[^/]+\/data\.pkl$/.test(e.name) || e.name === 'data.pkl',
   );
   if (!pkl)
     throw new FormatError('zip archive has no data.pkl, so it is not a torch.save checkpoint');
   const prefix = pkl.name.slice(0, -'data.pkl'.length);
-  if (src instanceof FileSource) src.plan(recordSpans(entries, src.size));
-  // torch.load checks no CRC at all; we always check the small records (data.pkl, version), so a
-  // corrupt pickle is reported as such, and the storages only on request (it costs ~1 s/GB).
-  const verifyStorages = opts?.verifyCrc ?? false;
-  const record = (e: ZipEntry, verify = true): Uint8Array => {
-    const data = readEntry(src, e);
-    if (verify && crc32(data) >>> 0 !== e.crc32) {
-      throw new FormatError(`CRC-32 mismatch in zip record ${e.name}: the file is corrupt`);
-    }
-    return data;
-  };
+  const records = recordReader(src, dir);
 
   const version = entries.get(`${prefix}version`) ?? entries.get(`${prefix}.data/version`);
   if (version) {
-    const text = new TextDecoder().decode(record(version)).trim();
+    const text = new TextDecoder().decode(checkedRecord(records, version)).trim();
     if (!/^\d+$/.test(text))
       throw new FormatError(`archive version "${text.slice(0, 20)}" is not a number`);
   }
   let bigEndian = false;
   const order = entries.get(`${prefix}byteorder`);
   if (order) {
-    const text = new TextDecoder().decode(record(order)).trim();
+    const text = new TextDecoder().decode(checkedRecord(records, order)).trim();
     if (text !== 'little' && text !== 'big')
       throw new FormatError(`unknown byteorder "${text.slice(0, 20)}"`);
     bigEndian = text === 'big';
   }
 
-  const storages = new Map<string, TorchStorage>();
-  const budget = new CopyBudget(defaultCopyBudget(src.size, opts));
-  const persistentLoad = (pid: Arg): TorchStorage => {
+  const storages = new ZipStorages(entries, prefix, records, bigEndian, {
+    // torch.load checks no CRC at all; we always check the small records (data.pkl, version), so
+    // a corrupt pickle is reported as such, and the storages only on request (~1 s/GB).
+    verifyCrc: opts?.verifyCrc ?? false,
+    budget: new CopyBudget(defaultCopyBudget(src.size, opts)),
+  });
+  const { value } = unpickle(checkedRecord(records, pkl), 0, storages);
+  return { value, prefix: prefix.slice(0, -1) };
+}
+
+/** A record's data after checking its CRC-32 against the central directory. */
+function checkedRecord(records: RecordReader, e: ZipEntry): Uint8Array {
+  const data = records.data(e);
+  if (crc32(data) >>> 0 !== e.crc32) {
+    throw new FormatError(`CRC-32 mismatch in zip record ${e.name}: the file is corrupt`);
+  }
+  return data;
+}
+
+/**
+ * Resolves the pickle's persistent ids to the archive's storage records (each loaded once, shared
+ * by every tensor that views it). A class, not a closure: the VM calls persistentLoad from its
+ * optimized code, and a new closure per load would make V8 discard that code after every load.
+ */
+class ZipStorages implements UnpickleOptions {
+  private readonly loaded = new Map<string, TorchStorage>();
+  readonly budget: CopyBudget;
+  private readonly verifyCrc: boolean;
+
+  constructor(
+    private readonly entries: Map<string, ZipEntry>,
+    private readonly prefix: string,
+    private readonly records: RecordReader,
+    private readonly bigEndian: boolean,
+    opts: { verifyCrc: boolean; budget: CopyBudget },
+  ) {
+    this.budget = opts.budget;
+    this.verifyCrc = opts.verifyCrc;
+  }
+
+  persistentLoad(pid: Arg): TorchStorage {
     const { dtype, key, location, numel } = parseStoragePid(pid, 5);
-    const known = storages.get(key);
+    const known = this.loaded.get(key);
     if (known) return sameStorage(known, dtype, numel);
-    const entry = entries.get(`${prefix}data/${key}`);
+    const entry = this.entries.get(`${this.prefix}data/${key}`);
     if (!entry) throw new FormatError(`storage record data/${key} is missing from the archive`);
     const nbytes = numel * itemsize(dtype);
     if (entry.size < nbytes) {
@@ -65,19 +95,11 @@ export function loadZipCheckpoint(
         `storage record data/${key} holds ${entry.size} bytes, ${nbytes} needed`,
       );
     }
-    const s = new TorchStorage(
-      key,
-      dtype,
-      numel,
-      location,
-      record(entry, verifyStorages),
-      bigEndian,
-    );
-    storages.set(key, s);
+    const data = this.verifyCrc ? checkedRecord(this.records, entry) : this.records.data(entry);
+    const s = new TorchStorage(key, dtype, numel, location, data, this.bigEndian);
+    this.loaded.set(key, s);
     return s;
-  };
-  const { value } = unpickle(record(pkl), 0, { persistentLoad, budget });
-  return { value, prefix: prefix.slice(0, -1) };
+  }
 }
 
 export interface StoragePid {
@@ -130,16 +152,4 @@ export function sameStorage(known: TorchStorage, dtype: DType, numel: number): T
     );
   }
   return known;
-}
-
-/**
- * Each entry's span in the file: from its local header to the next entry's (or the end), which
- * covers header, data and descriptor whatever the local extra field holds.
- */
-function recordSpans(
-  entries: Map<string, ZipEntry>,
-  size: number,
-): { start: number; end: number }[] {
-  const starts = [...entries.values()].map((e) => e.localHeader).sort((a, b) => a - b);
-  return starts.map((start, i) => ({ start, end: Math.min(starts[i + 1] ?? size, size) }));
 }

@@ -34,14 +34,20 @@ export class Param {
         `Param.assign: ${data.length} values do not match shape [${this.shape}]`,
       );
     }
-    if (this.variable) this.variable.assign(tf.tensor(data, this.shape, 'float32'));
-    else this.values = Float32Array.from(data);
+    if (this.variable) {
+      // assign() shares the new tensor's data; dispose the handle or every call leaks a copy
+      const t = tf.tensor(data, this.shape, 'float32');
+      this.variable.assign(t);
+      t.dispose();
+    } else this.values = Float32Array.from(data);
   }
 
   /** The tfjs variable, created on first use from the current values. */
   asVariable(): tf.Variable {
     if (!this.variable) {
-      this.variable = tf.variable(tf.tensor(this.values, this.shape, 'float32'), this.trainable);
+      const t = tf.tensor(this.values, this.shape, 'float32');
+      this.variable = tf.variable(t, this.trainable);
+      t.dispose();
     }
     return this.variable;
   }

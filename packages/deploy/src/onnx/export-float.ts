@@ -94,7 +94,8 @@ export function exportFloatOnnx(sd: StateDict, opts: FloatExportOptions = {}): U
     }
     x = g.node('Relu', [g.node('Add', [y, identity], `${p}.add`)], `${p}.activ`);
   }
-  x = g.node('AveragePool', [x], 'features.final_pool', { kernel_shape: [7, 7], strides: [1, 1] });
+  // PyTorchCV's 7×7 final_pool at 193..224 is a global average; global keeps other input sizes working
+  x = g.node('GlobalAveragePool', [x], 'features.final_pool');
   x = g.node('Flatten', [x], 'flatten', { axis: 1 });
   const wT = r.tensor('output.weight');
   const [o, i] = wT.shape as [number, number];

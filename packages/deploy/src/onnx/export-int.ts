@@ -12,7 +12,9 @@ import { multiplierOf } from '../dyadic.js';
 import { UnsupportedModelError } from '../errors.js';
 import type { ConvOp, DyadicScale, IntegerModel, IntOp, LinearOp, RequantOp } from '../ir.js';
 import { nonNegativeTensors, useCounts } from '../ranges.js';
+import { exportExactOnnx } from './export-exact.js';
 import { exportInt8Onnx } from './export-int8.js';
+import { exactFloatConv, float32Layer } from './float-conv.js';
 import { GraphBuilder, valueInfo } from './graph.js';
 import { planSplit } from './split.js';
 
@@ -30,6 +32,12 @@ export interface ExportOptions {
    * accumulator. Beyond 2^24 this differs from the true integer; the benchmark counts how often.
    */
   float32Accumulation?: boolean;
+  /**
+   * exact engine only: 'int8' (default) runs every conv after the stem as an integer GEMM in NHWC
+   * (export-exact.ts); 'float32' keeps the NCHW integer-valued float32 convs (channel-split beyond
+   * 2^24) — the previous graph, kept for comparison. Both are bit-exact.
+   */
+  exactKernels?: 'int8' | 'float32';
 }
 
 type Repr = 'float' | 'double' | 'uint8';
@@ -139,89 +147,11 @@ function requantChain(
   );
 }
 
-/**
- * One fp32 Conv/Gemm with the bias inside. Exact when planSplit says `biasInFloat`; otherwise it is
- * HAWQ's float32 simulation of the accumulator (then rounded to the nearest integer, as HAWQ does).
- */
-function float32Layer(g: GraphBuilder, v: Values, op: ConvOp | LinearOp, round: boolean): string {
-  const x = v.get(op.input, 'float');
-  const co = op.shape[0];
-  const y =
-    op.kind === 'conv'
-      ? g.node(
-          'Conv',
-          [
-            x,
-            g.f32(`${op.name}.w`, [...op.shape], op.weight),
-            g.f32(`${op.name}.b`, [co], op.bias),
-          ],
-          `${op.name}.f32acc`,
-          {
-            kernel_shape: [op.shape[2], op.shape[3]],
-            strides: [op.stride, op.stride],
-            pads: [op.pad, op.pad, op.pad, op.pad],
-          },
-        )
-      : g.node(
-          'Gemm',
-          [
-            x,
-            g.f32(`${op.name}.w`, [...op.shape], op.weight),
-            g.f32(`${op.name}.b`, [co], op.bias),
-          ],
-          `${op.name}.f32acc`,
-          { transB: 1 },
-        );
-  return round ? g.node('Round', [y], `${op.name}.f32round`) : y;
-}
-
-function exactConv(g: GraphBuilder, v: Values, op: ConvOp, nonNeg: boolean): [Repr, string] {
-  const [co, ci, k] = op.shape;
-  const plan = planSplit(op, nonNeg);
-  if (plan.biasInFloat) return ['float', float32Layer(g, v, op, false)];
-  const x = v.get(op.input, 'float');
-  const xs =
-    plan.groups.length > 1
-      ? g.multi(
-          'Split',
-          [x, g.i64(`${op.name}.split`, plan.groups)],
-          plan.groups.map((_, i) => `${op.name}.x${i}`),
-          { axis: 1 },
-        )
-      : [x];
-  const outs: string[] = [];
-  let c0 = 0;
-  plan.groups.forEach((cg, i) => {
-    const w = new Float32Array(co * cg * k * k);
-    for (let o = 0; o < co; o++) {
-      for (let c = 0; c < cg; c++) {
-        for (let t = 0; t < k * k; t++)
-          w[(o * cg + c) * k * k + t] = op.weight[(o * ci + c0 + c) * k * k + t] as number;
-      }
-    }
-    const xi = xs[i] as string;
-    const y = g.node(
-      'Conv',
-      [xi, g.f32(`${op.name}.w${i}`, [co, cg, k, k], w)],
-      `${op.name}.conv${i}`,
-      {
-        kernel_shape: [k, k],
-        strides: [op.stride, op.stride],
-        pads: [op.pad, op.pad, op.pad, op.pad],
-      },
-    );
-    outs.push(g.node('Cast', [y], `${op.name}.acc${i}`, { to: 11 }));
-    c0 += cg;
-  });
-  const sum = outs.length > 1 ? g.node('Sum', outs, `${op.name}.sum`) : (outs[0] as string);
-  return ['double', g.node('Add', [sum, g.f64(`${op.name}.b`, [1, co, 1, 1], op.bias)], op.out)];
-}
-
 function exactLinear(g: GraphBuilder, v: Values, op: LinearOp, nonNeg: boolean): [Repr, string] {
   const [o, i] = op.shape;
   const plan = planSplit(op, nonNeg);
-  if (plan.biasInFloat) return ['float', float32Layer(g, v, op, false)];
   const x = v.get(op.input, 'float');
+  if (plan.biasInFloat) return ['float', float32Layer(g, x, op, false)];
   const outs: string[] = [];
   let c0 = 0;
   plan.groups.forEach((cg, gi) => {
@@ -292,6 +222,8 @@ export function exportIntegerOnnx(model: IntegerModel, opts: ExportOptions = {})
   if (opset !== 13 && opset !== 21)
     throw new UnsupportedModelError(`ONNX export: opset ${opset} is not supported (use 13 or 21)`);
   if (engine === 'int8') return exportInt8Onnx(model, { opset, intermediates: opts.intermediates });
+  if (engine === 'exact' && opts.float32Accumulation !== true && opts.exactKernels !== 'float32')
+    return exportExactOnnx(model, { opset, intermediates: opts.intermediates });
   // exact: integer arithmetic in float64; fast: float32 (approximate beyond 2^24).
   const num: Num = engine === 'fast' ? 'float' : 'double';
   const f32acc = engine === 'fast' || opts.float32Accumulation === true;
@@ -379,12 +311,14 @@ export function exportIntegerOnnx(model: IntegerModel, opts: ExportOptions = {})
           v.set(rq.out, 'uint8', fastConv(g, v, op, rq));
           skip.add(relu);
           skip.add(rq);
-        } else if (f32acc) v.set(op.out, 'float', float32Layer(g, v, op, true));
-        else v.set(op.out, ...exactConv(g, v, op, nonneg.has(op.input)));
+        } else if (f32acc)
+          v.set(op.out, 'float', float32Layer(g, v.get(op.input, 'float'), op, true));
+        else
+          v.set(op.out, ...exactFloatConv(g, op, v.get(op.input, 'float'), nonneg.has(op.input)));
         return;
       }
       case 'linear':
-        if (f32acc) v.set(op.out, 'float', float32Layer(g, v, op, true));
+        if (f32acc) v.set(op.out, 'float', float32Layer(g, v.get(op.input, 'float'), op, true));
         else v.set(op.out, ...exactLinear(g, v, op, nonneg.has(op.input)));
         return;
       case 'maxPool': {
@@ -445,11 +379,24 @@ export function exportIntegerOnnx(model: IntegerModel, opts: ExportOptions = {})
           `${op.name}.sum`,
           { keepdims: 0 },
         );
-        const d = g.node(
-          'Div',
-          [s, numConst(g, num, `${op.name}.area`, [], [op.kernel * op.kernel])],
-          `${op.name}.mean`,
+        // the map is k×k with k from the input size (7 at HAWQ's 193..224), so the area is
+        // read from the runtime shape rather than baked in
+        const hw = g.node(
+          'Slice',
+          [
+            g.node('Shape', [v.get(op.input, num)], `${op.name}.shape`),
+            g.i64(`${op.name}.hw.start`, [2]),
+            g.i64(`${op.name}.hw.end`, [4]),
+          ],
+          `${op.name}.hw`,
         );
+        const area = g.node(
+          'Cast',
+          [g.node('ReduceProd', [hw], `${op.name}.area.i64`, { keepdims: 0 })],
+          `${op.name}.area`,
+          { to: num === 'double' ? 11 : 1 },
+        );
+        const d = g.node('Div', [s, area], `${op.name}.mean`);
         v.set(op.out, num, g.node('Floor', [d], op.out));
         return;
       }

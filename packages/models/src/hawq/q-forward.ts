@@ -76,6 +76,8 @@ export function qResNetForward(
   x: tf.Tensor4D,
   o: TfForwardOptions = {},
 ): tf.Tensor2D {
+  model.checkInputShape(x.shape);
+  const finalPool = model.finalPoolFor(x.shape);
   const q = quantActForward(model.quant_input, x, {}, o.tracer);
   const stem = bnConvForward(model.initConv, q.y as tf.Tensor4D, q.scale);
   const pooled = maxPoolForward(stem.y, 3, 2, 1);
@@ -88,7 +90,7 @@ export function qResNetForward(
   let y = tf.relu(a.y) as tf.Tensor4D;
   let s = a.scale;
   for (const u of model.units) ({ y, scale: s } = unitForward(u, y, s, o));
-  const p = avgPoolForward(model.final_pool, y, s);
+  const p = avgPoolForward(finalPool, y, s);
   const out = quantActForward(model.quant_act_output, p, { preActScalingFactor: s }, o.tracer);
   const flat = tf.reshape(out.y, [out.y.shape[0]!, -1]) as tf.Tensor2D;
   return linearForward(model.quant_output, flat, out.scale);

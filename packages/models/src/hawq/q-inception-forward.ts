@@ -17,6 +17,8 @@ import { requantConcatForward } from './q-inception-concat.js';
 export interface InceptionForwardOptions extends TfForwardOptions {
   /** apply output.q_dropout (p = 0.5) as HAWQ's model.train() does; default false */
   training?: boolean;
+  /** seed of the dropout mask, so a resumed run draws the same masks (default: unseeded) */
+  dropoutSeed?: number;
 }
 
 interface Scaled {
@@ -90,6 +92,6 @@ export function qInceptionV3Forward(
   const a = quantActForward(model.q_concat_activ, p, { preActScalingFactor: h.scale }, o.tracer);
   let flat = tf.reshape(a.y, [a.y.shape[0]!, -1]) as tf.Tensor2D;
   if (o.training && model.q_dropout.p > 0)
-    flat = tf.dropout(flat, model.q_dropout.p) as tf.Tensor2D;
+    flat = tf.dropout(flat, model.q_dropout.p, undefined, o.dropoutSeed) as tf.Tensor2D;
   return linearForward(model.q_fc, flat, a.scale);
 }

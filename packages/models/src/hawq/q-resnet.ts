@@ -9,6 +9,7 @@ import {
   QuantLinear,
   type Values,
 } from '@hawq-ts/core';
+import { resnetFinalPool } from './final-pool.js';
 import { QModel, type QModule } from './q-model.js';
 import { type ExactContext, QResUnit } from './q-unit.js';
 import { reluValues } from './relu.js';
@@ -42,7 +43,7 @@ export class QResNet extends QModel {
     );
     this.quant_act_int32 = new QuantAct('quant_act_int32');
     this.units = spec.units.map((u) => new QResUnit(u));
-    // HAWQ hard-codes a 7x7 integer average pool, like PyTorchCV's final_pool
+    // HAWQ's module (7x7); finalPoolFor() covers the whole final map for other input sizes
     this.final_pool = new QuantAveragePool2d('final_pool', 7, 1);
     this.quant_act_output = new QuantAct('quant_act_output');
     const last = spec.units[spec.units.length - 1]!;
@@ -87,7 +88,7 @@ export class QResNet extends QModel {
     let v = reluValues(a.value);
     let s = a.scale;
     for (const u of this.units) ({ value: v, scale: s } = u.forwardExact(v, s, ctx));
-    const p = this.final_pool.forwardExact(v, s, ctx.tracer);
+    const p = this.finalPoolFor(x.shape).forwardExact(v, s, ctx.tracer);
     const out = this.quant_act_output.forwardExact(p.value, { preActScalingFactor: p.scale }, o);
     const flat: Values = {
       shape: [out.value.shape[0]!, out.value.data.length / out.value.shape[0]!],
@@ -100,20 +101,20 @@ export class QResNet extends QModel {
     return { logits: y.value, logitsInt: y.outInt, logitsScale };
   }
 
-  /** NCHW with the model's input channels and H, W in 193..224 (the 7x7 final pool). */
+  /** NCHW with the model's input channels and a size whose final map the average pool covers. */
   checkInputShape(shape: readonly number[]): void {
-    const [, c, h, w] = shape;
+    const [, c] = shape;
     if (shape.length !== 4 || c !== this.spec.inChannels) {
       throw new QuantError(
         `${this.className}: expected input [N, ${this.spec.inChannels}, H, W], got [${shape}]`,
       );
     }
-    if (h! < 193 || h! > 224 || w! < 193 || w! > 224) {
-      // any other size breaks the hard-coded 7x7 final pool (hawq-spec §5)
-      throw new QuantError(
-        `${this.className}: input ${h}x${w} must be 193..224 for the 7x7 final pool`,
-      );
-    }
+    this.finalPoolFor(shape);
+  }
+
+  /** The final average pool for an NCHW input shape: HAWQ's 7x7 at 193..224, the whole map otherwise. */
+  finalPoolFor(shape: readonly number[]): QuantAveragePool2d {
+    return resnetFinalPool(this.className, shape[2]!, shape[3]!, this.final_pool);
   }
 
   /** HAWQ's validate(): freeze, forward, unfreeze. */

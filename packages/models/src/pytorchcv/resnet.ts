@@ -88,7 +88,13 @@ export class PytorchcvResNet extends StoredModel {
         for (const conv of unit.body) b = conv.forward(b, training);
         h = tf.relu(tf.add(b, identity)) as tf.Tensor4D;
       }
-      const pooled = finalPool(h, 7, this.arch, 'H, W in 193..224 (7×7 final map)');
+      // PyTorchCV's 7×7 final_pool at 193..224; the whole final map at any other size, like Q_ResNet
+      const pooled = finalPool(
+        h,
+        h.shape[1],
+        this.arch,
+        'square inputs (7×7 final map at 193..224)',
+      );
       return this.output.forward(pooled);
     });
   }

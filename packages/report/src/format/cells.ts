@@ -1,4 +1,5 @@
-import type { NoteColumn, ReportRow } from '../rows/types.js';
+import { ENGINE_CHECK_NOTE } from '../rows/fashion-mnist.js';
+import type { NoteColumn, ReportRow, TableLayout } from '../rows/types.js';
 import type { Markers } from './markers.js';
 
 // The text of each table cell, shared by the Markdown and HTML tables so both say the same.
@@ -9,6 +10,7 @@ const isPublishedNote = (id: string) => id.startsWith('pub-');
 export const HEADER_NOTES: Readonly<Partial<Record<NoteColumn, readonly string[]>>> = {
   speedup: ['cpu'],
   speedupT4Estimate: ['t4'],
+  comparison: [ENGINE_CHECK_NOTE],
 };
 const inHeader = (column: NoteColumn, id: string) => HEADER_NOTES[column]?.includes(id) ?? false;
 
@@ -18,6 +20,17 @@ function marks(row: ReportRow, column: NoteColumn, markers: Markers, published: 
     .map((id) => markers.marker(id))
     .join('');
 }
+
+/**
+ * `digits` decimals, but 3 significant digits below 1: the Fashion-MNIST model's 0.152 GBOPS
+ * would otherwise print as 0.2 for every config. (No ImageNet value is below 1.)
+ */
+function fixed(value: number, digits: number): string {
+  return Math.abs(value) < 1 && value !== 0 ? value.toPrecision(3) : value.toFixed(digits);
+}
+
+/** A percentage to 0.1, or 2 significant digits below 1 % (engines that nearly agree). */
+const percent = (p: number) => (p >= 1 ? p.toFixed(1) : p.toPrecision(2));
 
 function withPublished(
   row: ReportRow,
@@ -29,7 +42,7 @@ function withPublished(
   markers: Markers,
 ): string {
   if (value === null) return DASH + marks(row, column, markers, false);
-  const own = value.toFixed(digits) + marks(row, column, markers, false);
+  const own = fixed(value, digits) + marks(row, column, markers, false);
   const pubMarks = marks(row, column, markers, true);
   // A published value is shown only when it differs, and then always with its footnote.
   return pubMarks && published !== null
@@ -54,6 +67,18 @@ export const cell = {
     const own = r.top1.toFixed(2) + marks(r, 'top1', m, false);
     if (r.top1Source === 'published') return `${own} (published)`;
     return r.published.top1 === null ? own : `${own} (pub. ${r.published.top1.toFixed(2)})`;
+  },
+  /** `ort-fast 91.20 (Δ −0.05), argmax ≠ 12/10000, max Δlogit 1.3%` */
+  engineCheck: (r: ReportRow, m: Markers) => {
+    const c = r.engineCheck;
+    if (c === null) return DASH;
+    const delta = c.top1Difference.toFixed(2).replace(/^-/, '−');
+    const sign = c.top1Difference > 0 && delta !== '0.00' ? '+' : '';
+    const logits =
+      c.maxRelLogitDifference === null
+        ? ''
+        : `, max Δlogit ${percent(c.maxRelLogitDifference * 100)}%`;
+    return `${c.engine} ${c.top1.toFixed(2)} (Δ ${sign}${delta}), argmax ≠ ${c.argmaxDisagreements}/${c.count}${logits}${marks(r, 'comparison', m, false)}`;
   },
 };
 
@@ -91,6 +116,13 @@ export const SPEEDUP_COLUMNS: Column[] = [
   download,
 ];
 
+/** Fashion-MNIST: the speed-up layout with the second-engine check before the row name. */
+export const FASHION_COLUMNS: Column[] = [
+  ...SPEEDUP_COLUMNS.slice(0, -1),
+  { header: 'Second engine (top-1, argmax ≠)', noteColumn: 'comparison', text: cell.engineCheck },
+  download,
+];
+
 /** The README's layout for the baseline tables (no speed-up column). */
 export const BASELINE_COLUMNS: Column[] = [
   { header: 'Model', text: (r) => r.model },
@@ -100,3 +132,8 @@ export const BASELINE_COLUMNS: Column[] = [
   { header: 'Accuracy(%)', text: cell.top1 },
   download,
 ];
+
+export function columnsFor(layout: TableLayout): Column[] {
+  if (layout === 'baseline') return BASELINE_COLUMNS;
+  return layout === 'fashion' ? FASHION_COLUMNS : SPEEDUP_COLUMNS;
+}

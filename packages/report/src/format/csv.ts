@@ -24,6 +24,13 @@ const HEADER = [
   'published_gbops',
   'published_speedup',
   'published_top1',
+  'engine',
+  'compare_engine',
+  'compare_top1',
+  'compare_top1_difference',
+  'compare_argmax_disagreements',
+  'compare_count',
+  'compare_max_rel_logit_difference',
 ];
 
 /** Plain numbers, one row per model, no footnote markers (the Markdown output carries the notes). */
@@ -32,6 +39,7 @@ export function toCsv(report: Report): string {
   const num = (v: number | null, d: number) => (v === null ? null : Number(v.toFixed(d)));
   for (const table of report.tables) {
     for (const r of table.rows) {
+      const c = r.engineCheck;
       lines.push(
         [
           table.dataset,
@@ -50,6 +58,13 @@ export function toCsv(report: Report): string {
           r.published.gbops,
           r.published.speedup,
           r.published.top1,
+          r.measurement?.engine ?? null,
+          c?.engine ?? null,
+          c?.top1 ?? null,
+          num(c?.top1Difference ?? null, 4),
+          c?.argmaxDisagreements ?? null,
+          c?.count ?? null,
+          c?.maxRelLogitDifference ?? null,
         ]
           .map(field)
           .join(','),

@@ -1,8 +1,8 @@
 import type { Report, ReportTable } from '../rows/types.js';
-import { BASELINE_COLUMNS, headerText, SPEEDUP_COLUMNS } from './cells.js';
+import { columnsFor, headerText } from './cells.js';
 import { esc } from './escape.js';
 import { Markers } from './markers.js';
-import { imagenetPlots } from './plots.js';
+import { fashionMnistPlot, imagenetPlots } from './plots.js';
 import { scatterSvg, seriesColors } from './scatter.js';
 
 const STYLE = `
@@ -18,13 +18,13 @@ svg.plot { border: 1px solid #ddd; background: #fff; }
 svg .title { font-size: 14px; font-weight: 600; } svg .tick { font-size: 11px; fill: #555; }
 svg .axis { font-size: 12px; } svg .grid { stroke: #eee; } svg .frame { fill: none; stroke: #999; }
 svg .front { fill: none; stroke-width: 1.5; stroke-dasharray: 5 3; } svg .diagonal { stroke: #aaa; stroke-dasharray: 3 3; }
-svg .point { stroke-width: 1.6; }
+svg .point { stroke-width: 1.6; } svg .caption { font-size: 11px; fill: #333; }
 .legend span { display: inline-block; margin-right: 14px; } .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 4px; vertical-align: -1px; }
 ul.notes li { margin-bottom: 4px; } .remark { font-style: italic; }
 `;
 
 function tableHtml(table: ReportTable, markers: Markers): string {
-  const columns = table.layout === 'speedup' ? SPEEDUP_COLUMNS : BASELINE_COLUMNS;
+  const columns = columnsFor(table.layout);
   const head = columns.map((c) => `<th>${esc(headerText(c, table.rows, markers))}</th>`).join('');
   const body = table.rows
     .map((row) => {
@@ -55,6 +55,10 @@ export function toHtml(report: Report, opts: { generated?: string } = {}): strin
     .used()
     .map(([m, text]) => `<li>${esc(m)} ${esc(text)}</li>`)
     .join('\n');
+  const fashion = fashionMnistPlot(report);
+  const fashionSection = fashion
+    ? `<h2>Plot (Fashion-MNIST)</h2>\n<div class="plots">\n${scatterSvg(fashion, seriesColors(['Fashion-MNIST']))}\n</div>\n`
+    : '';
   const remarks = report.remarks.map((r) => `<p class="remark">${esc(r)}</p>`).join('\n');
   return `<!doctype html>
 <html lang="en">
@@ -78,7 +82,7 @@ ${notes}
 <div class="plots">
 ${plots.map((p) => scatterSvg(p, colors)).join('\n')}
 </div>
-</body>
+${fashionSection}</body>
 </html>
 `;
 }

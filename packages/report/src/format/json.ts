@@ -1,6 +1,9 @@
-import type { Report, ReportRow } from '../rows/types.js';
+import type { EngineCheck, Report, ReportRow } from '../rows/types.js';
 
-/** One row of `--format json` — exactly these keys, in this order. */
+/**
+ * One row of `--format json` — exactly these keys, in this order; `comparison` only on rows
+ * whose evaluation also ran a second engine (Fashion-MNIST rows from the evaluator).
+ */
 export interface JsonRow {
   name: string;
   model: string;
@@ -17,6 +20,7 @@ export interface JsonRow {
     speedup: number | null;
     top1: number | null;
   };
+  comparison?: EngineCheck;
 }
 
 const round = (v: number | null, digits: number) => (v === null ? null : Number(v.toFixed(digits)));
@@ -38,6 +42,7 @@ export function toJsonRow(r: ReportRow): JsonRow {
       speedup: r.published.speedup,
       top1: r.published.top1,
     },
+    ...(r.engineCheck ? { comparison: { ...r.engineCheck } } : {}),
   };
 }
 

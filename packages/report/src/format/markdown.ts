@@ -1,5 +1,5 @@
 import type { Report } from '../rows/types.js';
-import { BASELINE_COLUMNS, headerText, SPEEDUP_COLUMNS } from './cells.js';
+import { columnsFor, headerText } from './cells.js';
 import { Markers } from './markers.js';
 
 const escapePipes = (s: string) => s.replace(/\|/g, '\\|');
@@ -9,7 +9,7 @@ export function toMarkdown(report: Report): string {
   const markers = new Markers(report);
   const out: string[] = [];
   for (const table of report.tables) {
-    const columns = table.layout === 'speedup' ? SPEEDUP_COLUMNS : BASELINE_COLUMNS;
+    const columns = columnsFor(table.layout);
     out.push(`### ${table.title}`, '');
     out.push(
       `| ${columns.map((c) => escapePipes(headerText(c, table.rows, markers))).join(' | ')} |`,

@@ -71,3 +71,34 @@ export function imagenetPlots(report: Report): PlotSpec[] {
     },
   ];
 }
+
+/**
+ * Fashion-MNIST: top-1 vs BOPS of the trained model's configs, each point captioned with its
+ * label (few points: the Hessian-ILP config and its same-BOPS control should be told apart).
+ * Null when the report has no Fashion-MNIST rows with BOPS.
+ */
+export function fashionMnistPlot(report: Report): PlotSpec | null {
+  const rows = report.tables
+    .filter((t) => t.dataset === 'fashion-mnist')
+    .flatMap((t) => t.rows)
+    .filter((r) => r.top1 !== null && r.gbops !== null);
+  if (rows.length === 0) return null;
+  const series = 'Fashion-MNIST';
+  const front = paretoFront(rows.map((r): [number, number] => [r.gbops!, r.top1!]));
+  return {
+    id: 'fashion-mnist-top1-vs-bops',
+    title: 'Fashion-MNIST: top-1 vs BOPS (line: Pareto front)',
+    xLabel: 'BOPS (G, computed, log scale)',
+    yLabel: 'Fashion-MNIST top-1 (%)',
+    xLog: true,
+    points: rows.map((r) => ({
+      ...point(r, r.gbops!, r.top1!, `${r.gbops!.toFixed(3)} GBOPS`),
+      series,
+      caption: r.scheme,
+    })),
+    lines:
+      front.length > 1
+        ? [{ series, points: front, label: 'Fashion-MNIST: Pareto front (top-1 vs BOPS)' }]
+        : [],
+  };
+}

@@ -14,6 +14,8 @@ export interface PlotPoint {
   /** Hollow marker: the y value is a published number, not a measurement. */
   hollow: boolean;
   label: string;
+  /** Short text drawn beside the point (plots with few points, e.g. Fashion-MNIST). */
+  caption?: string;
 }
 
 export interface PlotSpec {
@@ -100,6 +102,14 @@ export function scatterSvg(spec: PlotSpec, colors: Map<string, string>): string 
     parts.push(
       `<circle class="point" data-plot="${esc(spec.id)}" data-row="${esc(p.row)}" data-source="${p.hollow ? 'published' : 'measured'}" cx="${f(sx.map(p.x))}" cy="${f(sy.map(p.y))}" r="4.5" stroke="${color}" fill="${p.hollow ? 'white' : color}"><title>${esc(p.label)}</title></circle>`,
     );
+    if (p.caption) {
+      // Left of the point in the right half of the plot, so captions stay inside the frame.
+      const x = sx.map(p.x);
+      const right = x > (M.left + W - M.right) / 2;
+      parts.push(
+        `<text class="caption" x="${f(right ? x - 8 : x + 8)}" y="${f(sy.map(p.y))}" dy="-6" text-anchor="${right ? 'end' : 'start'}">${esc(p.caption)}</text>`,
+      );
+    }
   }
   parts.push('</svg>');
   return parts.join('\n');

@@ -1,6 +1,6 @@
-import { normalizeScheme } from '@hawq-ts/core';
+import { normalizeScheme } from '@hawq-ts/core/config';
 import { findModel, ZOO_MODELS, type ZooModel } from '@hawq-ts/zoo';
-import type { EvalResult } from './schema.js';
+import type { EvalResult, ResultsFile } from './schema.js';
 
 export type DatasetKind = 'imagenet' | 'fashion-mnist' | 'other';
 
@@ -13,6 +13,20 @@ export function datasetKind(dataset: string): DatasetKind {
   if (d.includes('fashion')) return 'fashion-mnist';
   if (d.includes('imagenet') || d.includes('ilsvrc')) return 'imagenet';
   return 'other';
+}
+
+/**
+ * The file's results as Fashion-MNIST results whatever their `dataset` says: the evaluator records
+ * the root folder it read, and an ImageNet-layout folder converted from Fashion-MNIST need not
+ * be named after it. Used for `--fashion-mnist FILE` and the `fashion-mnist/` results subfolder.
+ */
+export function asFashionMnist(file: ResultsFile): ResultsFile {
+  const results = file.results.map((r) =>
+    datasetKind(r.dataset) === 'fashion-mnist'
+      ? r
+      : { ...r, dataset: `fashion-mnist (${r.dataset})` },
+  );
+  return { ...file, results };
 }
 
 /**
@@ -62,8 +76,12 @@ export function evaluationKey(result: EvalResult): string {
   const kind = isImagenetResult(result) ? 'imagenet' : datasetKind(result.dataset);
   const dataset = kind === 'other' ? result.dataset.toLowerCase() : kind;
   const zoo = kind === 'imagenet' ? zooModelOf(result) : undefined;
-  const model = zoo
-    ? zoo.name
-    : `${result.model.toLowerCase()}/${isFloatScheme(result.scheme) ? 'fp32' : normalizeScheme(result.scheme!)}`;
-  return `${dataset}:${model}`;
+  if (zoo) return `${dataset}:${zoo.name}`;
+  const scheme = isFloatScheme(result.scheme) ? 'fp32' : normalizeScheme(result.scheme!);
+  // Off ImageNet the same arch and scheme may be different models (widths) or different rows of
+  // one table (labels: e.g. a Hessian-ILP and a random config of the same BOPS).
+  const c = result.channels;
+  const widths = c ? `@${c.init}:${c.stages.join('/')}` : '';
+  const label = result.label ? `[${result.label}]` : '';
+  return `${dataset}:${result.model.toLowerCase()}${widths}/${scheme}${label}`;
 }

@@ -31,9 +31,41 @@ export const evalResultSchema = z.looseObject({
   arch: z.string().nullish(),
   inputSize: z.number().int().positive().nullish(),
   numClasses: z.number().int().positive().nullish(),
+  /** ResNet widths when not the architecture's standard ones: stem conv and each stage's output. */
+  channels: z
+    .object({
+      init: z.number().int().positive(),
+      stages: z.array(z.number().int().positive()).min(1),
+    })
+    .nullish(),
+  /** HAWQ module name → bits of a config that is not a built-in scheme (`file:config.json`). */
+  bitConfig: z.record(z.string().min(1), z.number().int().min(1).max(32)).nullish(),
+  /** Row label for the tables (default: from the scheme). */
+  label: z.string().min(1).nullish(),
+  /** The evaluator's second-engine comparison on the same images. */
+  // z.object: other keys (the evaluator's timings) are dropped, not rejected.
+  comparison: z
+    .object({
+      engine: z.string().min(1),
+      reference: z.string().nullish(),
+      count: z.number().int().positive(),
+      top1: percent,
+      top5: percent.nullish(),
+      top1Difference: z.number().nullish(),
+      argmaxDisagreements: z.number().int().nonnegative(),
+      maxAbsLogitDifference: z.number().nonnegative().nullish(),
+      maxAbsLogit: z.number().nonnegative().nullish(),
+      maxRelLogitDifference: z.number().nonnegative().nullish(),
+    })
+    .refine((c) => c.argmaxDisagreements <= c.count, {
+      message: 'argmaxDisagreements exceeds count',
+      path: ['argmaxDisagreements'],
+    })
+    .nullish(),
 });
 
 export type EvalResult = z.infer<typeof evalResultSchema>;
+export type EngineComparisonResult = NonNullable<EvalResult['comparison']>;
 
 export const resultsEnvelopeSchema = z.looseObject({
   command: z.string().min(1),
@@ -102,5 +134,8 @@ export function parseResultsJson(text: string, source: string): ResultsFile {
   if (envelope.success) {
     return { source, command: envelope.data.command, results: envelope.data.results };
   }
-  return { source, command: null, results: [data as EvalResult] };
+  // A single evaluator result may name the command that wrote it.
+  const single = data as EvalResult;
+  const command = typeof single.command === 'string' && single.command ? single.command : null;
+  return { source, command, results: [single] };
 }

@@ -89,6 +89,7 @@ function imagenetRow(
       speedup: model.speedUp,
       top1: model.top1,
     },
+    engineCheck: null,
     notes: {},
   };
   if (model.bitConfig === null) {
@@ -227,7 +228,7 @@ export function buildReport(opts: BuildOptions = {}): Report {
     remarks.push(
       opts.fashionMnistSource
         ? `Fashion-MNIST table omitted: ${show(opts.fashionMnistSource)} holds no Fashion-MNIST results.`
-        : "Fashion-MNIST table omitted: no trainer results file given (pass --fashion-mnist FILE, written by the trainer's Fashion-MNIST run).",
+        : "Fashion-MNIST table omitted: no Fashion-MNIST results loaded (put the evaluator's results files of the run in a results folder's fashion-mnist/ subfolder, or pass --fashion-mnist FILE).",
     );
   }
   return { tables, notes, remarks };

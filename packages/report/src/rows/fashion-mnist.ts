@@ -1,8 +1,10 @@
-import { normalizeScheme } from '@hawq-ts/core';
+import { basename } from 'node:path';
+import { normalizeScheme } from '@hawq-ts/core/config';
 import { isFloatScheme } from '../results/match.js';
 import type { MergedResult } from '../results/merge.js';
-import { computeCosts } from './computed.js';
-import type { ReportRow, ReportTable } from './types.js';
+import type { EvalResult } from '../results/schema.js';
+import { type ComputedCosts, computeCosts, type ResNetChannels } from './computed.js';
+import type { EngineCheck, ReportRow, ReportTable } from './types.js';
 
 const SCHEME_LABEL: Readonly<Record<string, string>> = {
   uniform8: 'W8A8',
@@ -22,84 +24,187 @@ const SCHEME_LABEL: Readonly<Record<string, string>> = {
 const FMNIST_CLASSES = 10;
 const FMNIST_INPUT = 28;
 
+/** Note id of the column-wide explanation of the second-engine column. */
+export const ENGINE_CHECK_NOTE = 'fmnist-engine-check';
+
+const FILE_SCHEME = /^file:/i;
+
+/** The scheme as the row's key: null for FP, a built-in name, or `file:NAME` for explicit configs. */
+function schemeKey(r: EvalResult): string | null {
+  if (isFloatScheme(r.scheme)) return null;
+  const s = r.scheme!;
+  if (FILE_SCHEME.test(s)) return `file:${basename(s.replace(FILE_SCHEME, ''))}`;
+  return r.bitConfig ? s : normalizeScheme(s);
+}
+
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9.]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+
+const widths = (c: ResNetChannels) =>
+  c.init === c.stages[0] ? c.stages.join('/') : `stem ${c.init}, ${c.stages.join('/')}`;
+
+/** "4-bit ×9, 8-bit ×12" over the entries a predicate selects. */
+function bitCounts(map: Readonly<Record<string, number>>, pick: (name: string) => boolean): string {
+  const counts = new Map<number, number>();
+  for (const [name, bits] of Object.entries(map)) {
+    if (pick(name)) counts.set(bits, (counts.get(bits) ?? 0) + 1);
+  }
+  return (
+    [...counts]
+      .sort((a, b) => a[0] - b[0])
+      .map(([bits, n]) => `${bits}-bit ×${n}`)
+      .join(', ') || 'none'
+  );
+}
+
+/** HAWQ's weight-layer modules (convs, the identity convs, the stem and the FC). */
+const isWeightModule = (name: string) => /convbn\d*$|quant_output$/.test(name);
+
+function engineCheckOf(r: EvalResult): EngineCheck | null {
+  const c = r.comparison;
+  if (!c) return null;
+  return {
+    engine: c.engine,
+    reference: c.reference ?? r.engine ?? null,
+    count: c.count,
+    top1: c.top1,
+    top1Difference: c.top1Difference ?? c.top1 - r.top1,
+    argmaxDisagreements: c.argmaxDisagreements,
+    maxRelLogitDifference: c.maxRelLogitDifference ?? null,
+  };
+}
+
+interface Costed {
+  costs: ComputedCosts | null;
+  error: string | null;
+}
+
+function costsOf(r: EvalResult, arch: string, scheme: string | null): Costed {
+  if (scheme !== null && FILE_SCHEME.test(scheme) && !r.bitConfig) {
+    return {
+      costs: null,
+      error: `the results file names scheme ${r.scheme} but records no bitConfig (HAWQ module name → bits); re-run the evaluation with a quant-train that writes it, or add it to the file`,
+    };
+  }
+  try {
+    const costs = computeCosts(arch, scheme, {
+      inputSize: r.inputSize ?? FMNIST_INPUT,
+      numClasses: r.numClasses ?? FMNIST_CLASSES,
+      channels: r.channels ?? null,
+      bitConfig: r.bitConfig ?? null,
+    });
+    return { costs, error: null };
+  } catch (err) {
+    return { costs: null, error: (err as Error).message };
+  }
+}
+
 /**
- * The Fashion-MNIST table from the trainer's evaluation results, in the README's layout. Size and
- * BOPS come from the same accounting as the ImageNet rows, for the architecture, input size and
- * class count the results file states (defaults: 28×28, 10 classes). Nothing is published for
- * this dataset, so every value shown is computed or measured.
+ * The Fashion-MNIST table from the evaluator's results files, in the README's layout plus a
+ * second-engine column. Size and BOPS come from the same accounting as the ImageNet rows, for
+ * what each results file states: architecture, widths (`channels`), input size and class count
+ * (defaults 28×28, 10 classes) and, for configs chosen outside the built-in schemes, the
+ * `bitConfig` it records. Nothing is published for this dataset: every value is computed or
+ * measured. Rows: FP first, then by BOPS, largest first (as the README orders W8A8 → W4A4).
  */
 export function fashionMnistTable(
   results: readonly MergedResult[],
   notes: Map<string, string>,
   show: (file: string) => string = (f) => f,
 ): ReportTable {
-  const order = (m: MergedResult) => (isFloatScheme(m.result.scheme) ? 0 : 1);
-  const rows = [...results]
-    .sort((a, b) => order(a) - order(b))
-    .map((m): ReportRow => {
-      const r = m.result;
-      const arch = (r.arch ?? r.model).toLowerCase();
-      const scheme = isFloatScheme(r.scheme) ? null : normalizeScheme(r.scheme!);
-      const inputSize = r.inputSize ?? FMNIST_INPUT;
-      const numClasses = r.numClasses ?? FMNIST_CLASSES;
-      let costs: ReturnType<typeof computeCosts> | null = null;
-      let costError: string | null = null;
-      try {
-        costs = computeCosts(arch, scheme, { inputSize, numClasses });
-      } catch (err) {
-        costError = (err as Error).message;
-      }
-      const row: ReportRow = {
-        name: `fashion-mnist/${r.model}_${scheme ?? 'fp32'}`,
-        model: r.model,
-        arch,
-        scheme: scheme === null ? 'Floating Points' : (SCHEME_LABEL[scheme] ?? scheme),
-        bitConfig: scheme,
-        sizeMiB: costs?.sizeMiB ?? null,
-        sizeMiBWeightsOnly: costs?.sizeMiBWeightsOnly ?? null,
-        gbops: costs?.gbops ?? null,
-        top1: r.top1,
-        top1Source: 'measured',
-        measurement: {
-          source: m.source,
-          command: m.command,
-          count: r.count,
-          engine: r.engine ?? null,
-        },
-        speedup: null,
-        speedupT4Estimate: null,
-        published: { sizeMB: null, gbops: null, speedup: null, top1: null },
-        notes: {},
-      };
-      const fmId = `fmnist-costs:${inputSize}:${numClasses}`;
-      notes.set(
-        fmId,
-        `Fashion-MNIST size/BOPS: same accounting as the ImageNet rows, for the PyTorchCV architecture at ${inputSize}×${inputSize} input and ${numClasses} classes.`,
-      );
-      row.notes.size = [fmId];
-      if (costError) {
-        const id = `fmnist-cost-error:${row.name}`;
-        notes.set(id, `No size/BOPS for ${row.name}: ${costError}`);
-        row.notes.size.push(id);
-      }
-      notes.set(
-        'fmnist-speed',
-        "Not measured for the Fashion-MNIST model: the deploy benchmark times the ImageNet-size ResNets, and HAWQ's T4 table is for 224×224 ImageNet layers.",
-      );
-      row.notes.speedup = ['fmnist-speed'];
-      row.notes.speedupT4Estimate = ['fmnist-speed'];
-      const id = `measured:${m.source}`;
+  const names = new Map<string, number>();
+  const rows = results.map((m): ReportRow => {
+    const r = m.result;
+    const arch = (r.arch ?? r.model).toLowerCase();
+    const scheme = schemeKey(r);
+    const inputSize = r.inputSize ?? FMNIST_INPUT;
+    const numClasses = r.numClasses ?? FMNIST_CLASSES;
+    const { costs, error } = costsOf(r, arch, scheme);
+    const defaultLabel =
+      scheme === null
+        ? 'Floating Points'
+        : (SCHEME_LABEL[scheme] ?? (r.bitConfig ? `Custom bits (${scheme})` : scheme));
+    let name = `fashion-mnist/${r.model}_${r.label ? slug(r.label) : (scheme ?? 'fp32')}`;
+    const seen = names.get(name) ?? 0;
+    names.set(name, seen + 1);
+    if (seen > 0) name = `${name}-${seen + 1}`;
+    const row: ReportRow = {
+      name,
+      model: r.channels ? `${r.model} (${widths(r.channels)})` : r.model,
+      arch,
+      scheme: r.label ?? defaultLabel,
+      bitConfig: scheme,
+      sizeMiB: costs?.sizeMiB ?? null,
+      sizeMiBWeightsOnly: costs?.sizeMiBWeightsOnly ?? null,
+      gbops: costs?.gbops ?? null,
+      top1: r.top1,
+      top1Source: 'measured',
+      measurement: {
+        source: m.source,
+        command: m.command,
+        count: r.count,
+        engine: r.engine ?? null,
+      },
+      speedup: null,
+      speedupT4Estimate: null,
+      published: { sizeMB: null, gbops: null, speedup: null, top1: null },
+      engineCheck: engineCheckOf(r),
+      notes: {},
+    };
+    const shape = r.channels ? `:${r.channels.init}:${r.channels.stages.join('/')}` : '';
+    const fmId = `fmnist-costs:${arch}:${inputSize}:${numClasses}${shape}`;
+    notes.set(
+      fmId,
+      r.channels
+        ? `Fashion-MNIST size/BOPS: same accounting as the ImageNet rows, for the PyTorchCV ${arch} structure with stem width ${r.channels.init} and stage widths ${r.channels.stages.join('/')} (from the results file's \`channels\`), at ${inputSize}×${inputSize} input and ${numClasses} classes.`
+        : `Fashion-MNIST size/BOPS: same accounting as the ImageNet rows, for the PyTorchCV architecture at ${inputSize}×${inputSize} input and ${numClasses} classes.`,
+    );
+    row.notes.size = [fmId];
+    if (r.bitConfig && scheme !== null) {
+      const id = `fmnist-bits:${name}`;
       notes.set(
         id,
-        `Top-1 measured by this project: ${show(m.source)}${m.command ? ` written by \`${m.command}\`` : ''} (${r.count} test images).`,
+        `${row.scheme}: bit config recorded in ${show(m.source)} (\`bitConfig\`, scheme ${r.scheme}); weights ${bitCounts(r.bitConfig, isWeightModule)}; activation quantizers ${bitCounts(r.bitConfig, (n) => !isWeightModule(n))}.`,
       );
-      row.notes.top1 = [id];
-      return row;
-    });
+      row.notes.size.push(id);
+      row.notes.gbops = [id];
+    }
+    if (error) {
+      const id = `fmnist-cost-error:${name}`;
+      notes.set(id, `No size/BOPS for ${name}: ${error}`);
+      row.notes.size.push(id);
+    }
+    notes.set(
+      'fmnist-speed',
+      "Not measured for the Fashion-MNIST model: the deploy benchmark times the ImageNet-size ResNets, and HAWQ's T4 table is for 224×224 ImageNet layers.",
+    );
+    row.notes.speedup = ['fmnist-speed'];
+    row.notes.speedupT4Estimate = ['fmnist-speed'];
+    const id = `measured:${m.source}`;
+    notes.set(
+      id,
+      `Top-1 measured by this project: ${show(m.source)}${m.command ? ` written by \`${m.command}\`` : ''} (${r.count} test images${r.engine ? `, engine ${r.engine}` : ''}).`,
+    );
+    row.notes.top1 = [id];
+    if (row.engineCheck) {
+      notes.set(
+        ENGINE_CHECK_NOTE,
+        "Second engine: the same test images also run through another inference engine in the same evaluation (the evaluator's `compare` option): its top-1, the difference from the row's top-1 in points (Δ), how many images get a different argmax, and the largest logit difference relative to the largest logit of the row's engine. `ort` is the exact integer graph (bit-exact with HAWQ); `ort-fast` uses QLinearConv and rounds requantization differently; `ort-int8` also holds the 16-bit residual sums in 8 bits.",
+      );
+      row.notes.comparison = [ENGINE_CHECK_NOTE];
+    }
+    return row;
+  });
+  // FP first, then BOPS descending; rows without BOPS (an error note says why) last.
+  const key = (r: ReportRow) => (r.bitConfig === null ? Number.MAX_VALUE : (r.gbops ?? -1));
+  rows.sort((a, b) => key(b) - key(a));
   return {
     title: 'ResNet18-structured model (Fashion-MNIST)',
     dataset: 'fashion-mnist',
-    layout: 'speedup',
+    layout: 'fashion',
     rows,
   };
 }

@@ -1,4 +1,4 @@
-import { type BitConfig, getBitConfig } from '@hawq-ts/core';
+import { type BitConfig, getBitConfig } from '@hawq-ts/core/config';
 import { toHawqName } from '@hawq-ts/ilp';
 import { ReportError } from '../errors.js';
 import { T4_LATENCY } from '../t4-latency.js';

@@ -2,7 +2,7 @@
 export type Top1Source = 'measured' | 'published';
 
 /** The columns a footnote can attach to. */
-export type NoteColumn = 'size' | 'gbops' | 'speedup' | 'speedupT4Estimate' | 'top1';
+export type NoteColumn = 'size' | 'gbops' | 'speedup' | 'speedupT4Estimate' | 'top1' | 'comparison';
 
 /** HAWQ's README values of a row (null where it prints none). */
 export interface PublishedValues {
@@ -19,6 +19,23 @@ export interface Measurement {
   command: string | null;
   count: number;
   engine: string | null;
+}
+
+/** A second engine run on the same images as the row's measurement (the evaluator's `comparison`). */
+export interface EngineCheck {
+  /** The second engine, e.g. `ort-fast`. */
+  engine: string;
+  /** The engine the row's top-1 comes from, when the file says. */
+  reference: string | null;
+  count: number;
+  /** Top-1 (%) of the second engine. */
+  top1: number;
+  /** Second engine's top-1 − the row's top-1, in percentage points. */
+  top1Difference: number;
+  /** Images whose argmax differs between the two engines. */
+  argmaxDisagreements: number;
+  /** max |Δlogit| / max |logit of the reference|, when the file says. */
+  maxRelLogitDifference: number | null;
 }
 
 export interface ReportRow {
@@ -42,11 +59,14 @@ export interface ReportRow {
   /** Estimated T4 speed-up over W8A8 (body convs, HAWQ's per-layer table); null when not estimable. */
   speedupT4Estimate: number | null;
   published: PublishedValues;
+  /** Fashion-MNIST rows whose evaluation also ran a second engine; null elsewhere. */
+  engineCheck: EngineCheck | null;
   /** Footnote ids per column (texts in Report.notes). */
   notes: Partial<Record<NoteColumn, string[]>>;
 }
 
-export type TableLayout = 'speedup' | 'baseline';
+/** `fashion`: the speed-up layout plus a column comparing a second inference engine. */
+export type TableLayout = 'speedup' | 'baseline' | 'fashion';
 
 export interface ReportTable {
   title: string;

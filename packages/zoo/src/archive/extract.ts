@@ -41,11 +41,16 @@ export interface ExtractResult {
 
 type EntryStream = tar.Extract extends AsyncIterable<infer S> ? S : never;
 
-/** Pieces of gunzip output handed to tar and to disk; larger than zlib's 16 KiB for fewer syscalls. */
-const CHUNK = 256 * 1024;
+/**
+ * Pieces of gunzip output handed to tar, the hash and the disk: with zlib's default 16 KiB the
+ * per-piece overhead (a threadpool round trip, stream bookkeeping, a write) outweighs the work.
+ */
+const CHUNK = 1 << 20;
+/** Archive bytes queued ahead of gunzip, so the download keeps going while a piece inflates. */
+const QUEUE = 1 << 20;
 
 export class ArchiveExtractor {
-  private readonly input = new PassThrough({ highWaterMark: 1 << 20 });
+  private readonly input = new PassThrough({ highWaterMark: QUEUE });
   private readonly files: ExtractedFile[] = [];
   private readonly done: Promise<void>;
   private failure: unknown;

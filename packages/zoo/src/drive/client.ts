@@ -3,6 +3,7 @@
 // → attachment. Redirects are followed by hand (cookies, loop bounds, sign-in detection).
 import type { Readable } from 'node:stream';
 import { type Dispatcher, request } from 'undici';
+import { bulkReadAgent } from '../download/bulk-agent.js';
 import {
   attachmentFilename,
   isAttachment,
@@ -99,7 +100,7 @@ export async function openDriveFile(opts: DriveClientOptions): Promise<DriveAnsw
         method: 'GET',
         headers,
         signal: opts.signal,
-        dispatcher: opts.dispatcher,
+        dispatcher: opts.dispatcher ?? bulkReadAgent(),
       });
     } catch (err) {
       if (opts.signal?.aborted) throw opts.signal.reason;

@@ -1,0 +1,54 @@
+import { FormatError } from '../errors.js';
+import { type ByteSource, FileSource } from '../source.js';
+import { localHeaderLength, readEntry, type ZipDirectory, type ZipEntry } from './read.js';
+
+/** The data of a zip entry (stored, so a plain byte range). */
+export interface RecordReader {
+  data(e: ZipEntry): Uint8Array;
+}
+
+/**
+ * How a torch archive's records are fetched. In memory: views of the archive. From a file: every
+ * record — local header, data and descriptor, up to the next record — lands in its own buffer of
+ * exactly that size, all of them filled by one preadv (see FileSource.readSpans), so each storage
+ * is read once, straight from the page cache, and never copied again. One call instead of two
+ * preads per record matters in a fresh process, where every JS-level fs call still runs in
+ * V8's interpreter; per-record buffers (not one for the whole file) let malloc recycle a dropped
+ * checkpoint's memory for the next load and let a kept tensor pin only its own storage.
+ */
+export function recordReader(src: ByteSource, dir: ZipDirectory): RecordReader {
+  return src instanceof FileSource ? new FileRecords(src, dir) : new MemoryRecords(src);
+}
+
+class MemoryRecords implements RecordReader {
+  constructor(private readonly src: ByteSource) {}
+  data(e: ZipEntry): Uint8Array {
+    return readEntry(this.src, e);
+  }
+}
+
+class FileRecords implements RecordReader {
+  /** each record's buffer, by the offset of its local header */
+  private readonly byStart: Map<number, Uint8Array>;
+
+  constructor(src: FileSource, dir: ZipDirectory) {
+    const starts = [...new Set([...dir.entries.values()].map((e) => e.localHeader))].sort(
+      (a, b) => a - b,
+    );
+    const last = starts[starts.length - 1] ?? 0;
+    const end = dir.offset > last ? Math.min(dir.offset, src.size) : src.size;
+    const spans = src.readSpans(starts.map((start, i) => ({ start, end: starts[i + 1] ?? end })));
+    this.byStart = new Map(starts.map((s, i) => [s, spans[i]!]));
+  }
+
+  data(e: ZipEntry): Uint8Array {
+    const span = this.byStart.get(e.localHeader)!;
+    const at = localHeaderLength(span, e);
+    if (at + e.size > span.length) {
+      throw new FormatError(
+        `corrupt: zip entry ${e.name} overlaps other records (its ${e.size} bytes run into the next record)`,
+      );
+    }
+    return span.subarray(at, at + e.size);
+  }
+}
