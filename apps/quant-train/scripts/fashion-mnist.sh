@@ -8,7 +8,8 @@
 # Stages whose outputs exist are skipped, so an interrupted run continues where it stopped.
 # Knobs (defaults): DATA [/tmp/fashion-mnist], RUN [runs/fashion-mnist], PER_CLASS [all] (images per
 # class and split, for quick runs), WIDTH [16], SIZE [28], FLOAT_EPOCHS [5], FLOAT_LR [0.05],
-# QAT_EPOCHS [1], QAT_PERCENT [0.5], QAT_LR [0.002], BATCH [128], HESSIAN_BATCH [32],
+# QAT_EPOCHS [1], QAT_PERCENT [0.5], QAT_LR [0.002], BATCH [128], MIN_SCALE [0.7] (RandomResizedCrop's
+# lower area bound for float training and QAT alike), HESSIAN_BATCH [32],
 # HESSIAN_ITER [100], JOBS [2] (QAT runs at once: tfjs-wasm uses one core each), BACKEND [wasm].
 # Results: $RUN/fp32/eval_results.json, $RUN/hessian.json, $RUN/configs/*.json,
 # $RUN/<scheme>/{checkpoint,model_best,quantized_checkpoint}.pth.tar, eval_results.json, log.log,
@@ -24,6 +25,7 @@ QAT_EPOCHS=${QAT_EPOCHS:-1}
 QAT_PERCENT=${QAT_PERCENT:-0.5}
 QAT_LR=${QAT_LR:-0.002}
 BATCH=${BATCH:-128}
+MIN_SCALE=${MIN_SCALE:-0.7}
 HESSIAN_BATCH=${HESSIAN_BATCH:-32}
 HESSIAN_ITER=${HESSIAN_ITER:-100}
 JOBS=${JOBS:-2}
@@ -50,7 +52,7 @@ if [ ! -f "$RUN/fp32/eval_results.json" ]; then
   # shellcheck disable=SC2086
   stage float node apps/quant-train/dist/train-float.js --fashion-mnist $PER_CLASS_FLAG \
     --data "$DATA" --out "$RUN/float.pth" --width "$WIDTH" --input-size "$SIZE" \
-    --epochs "$FLOAT_EPOCHS" -b "$BATCH" --lr "$FLOAT_LR" --min-scale 0.7 --seed 1 \
+    --epochs "$FLOAT_EPOCHS" -b "$BATCH" --lr "$FLOAT_LR" --min-scale "$MIN_SCALE" --seed 1 \
     --backend "$BACKEND" -j 2 --no-progress -p 100 --results "$RUN/fp32/eval_results.json"
 fi
 
@@ -79,6 +81,7 @@ qat() {
     stage "qat-$name" node "$QT" -a resnet18 --data "$DATA" --pretrained "$RUN/float.pth" \
       --input-size "$SIZE" --epochs "$QAT_EPOCHS" --lr "$QAT_LR" -b "$BATCH" \
       --act-range-momentum=0.99 --wd 1e-4 --fix-BN --data-percentage "$QAT_PERCENT" \
+      --min-scale "$MIN_SCALE" \
       --quant-scheme "$scheme" --save-path "$dir/" --seed 1 --backend "$BACKEND" -j 1 \
       --no-progress -p 100 > "$dir.out" 2>&1
     touch "$dir/.trained"

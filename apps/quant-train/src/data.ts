@@ -47,8 +47,9 @@ export function evalTransform(arch: string, size: number): EvalTransform {
   return { kind: 'eval', resize: Math.round((size * 256) / 224), crop: size };
 }
 
-export function trainTransform(size: number): TrainTransform {
-  return { kind: 'train', crop: size };
+/** RandomResizedCrop(size, scale=(minScale, 1)) + flip; torchvision's and HAWQ's minScale is 0.08. */
+export function trainTransform(size: number, minScale = 0.08): TrainTransform {
+  return { kind: 'train', crop: size, scale: [minScale, 1] };
 }
 
 export function valLoader(
@@ -63,7 +64,14 @@ export function valLoader(
 
 export function trainSource(
   train: ImageFolderListing,
-  o: { size: number; batchSize: number; workers: number; percentage: number; seed: number },
+  o: {
+    size: number;
+    batchSize: number;
+    workers: number;
+    percentage: number;
+    seed: number;
+    minScale?: number;
+  },
 ): { source: TrainSource; loader: DataLoader } {
   const samples =
     o.percentage === 1 ? train.samples : dataPercentageSubset(train.samples, o.percentage, o.seed);
@@ -74,7 +82,7 @@ export function trainSource(
   }
   const loader = new DataLoader(samples, {
     batchSize: o.batchSize,
-    transform: trainTransform(o.size),
+    transform: trainTransform(o.size, o.minScale),
     shuffle: true,
     seed: o.seed,
     workers: o.workers,

@@ -42,6 +42,7 @@ export interface QuantTrainArgs {
   engine: string | undefined;
   backend: string | undefined;
   inputSize: number | undefined;
+  minScale: number;
   lrSchedule: 'step' | 'cosine';
   results: string | undefined;
   compareEngine: string | undefined;
@@ -191,6 +192,16 @@ export function buildProgram(): Command {
       'crop size (ResNets: 8..288, default 224; inceptionv3: 299)',
       num('--input-size', true),
     )
+    .option(
+      '--min-scale <s>',
+      'RandomResizedCrop lower area bound for training (torchvision and HAWQ: 0.08)',
+      (v: string) => {
+        const n = num('--min-scale')(v);
+        if (!(n > 0 && n <= 1)) throw new UsageError(`--min-scale ${v}: must be in (0, 1]`);
+        return n;
+      },
+      0.08,
+    )
     .addOption(
       new Option('--lr-schedule <s>', 'step (×0.1 every 30 epochs, HAWQ) or cosine')
         .choices(['step', 'cosine'])
@@ -259,6 +270,7 @@ export function readArgs(program: Command): QuantTrainArgs {
     engine: o['engine'],
     backend: o['backend'],
     inputSize: o['inputSize'],
+    minScale: o['minScale'],
     lrSchedule: o['lrSchedule'],
     results: o['results'],
     compareEngine: o['compareEngine'],

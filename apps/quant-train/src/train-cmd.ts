@@ -46,6 +46,7 @@ export async function runTrain(
     workers: a.workers,
     percentage: a.dataPercentage,
     seed,
+    minScale: a.minScale,
   });
   log(
     `training on ${source.size} of ${train.samples.length} images, ${source.batchesPerEpoch} batches per epoch`,

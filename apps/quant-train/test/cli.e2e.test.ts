@@ -236,6 +236,11 @@ describe.skipIf(!existsSync(cli))('quant-train CLI', () => {
     ]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(join(root, 'nope'));
+    const scale = run([...common(), '--min-scale', '1.5', '--save-path', join(root, 'v/')]);
+    expect(scale.code).toBe(1);
+    expect(scale.stderr.trim().split('\n').at(-1)).toBe(
+      'quant-train: --min-scale 1.5: must be in (0, 1]',
+    );
     const size = run([...common(), '--input-size', '300', '--save-path', join(root, 'z/')]);
     expect(size.stderr.trim()).toBe(
       'quant-train: --input-size 300: ResNets take 8..288 (224 = ImageNet, 28 = Fashion-MNIST)',
