@@ -9,8 +9,9 @@ export default defineConfig({
   ssr: { resolve: { conditions: sourceConditions, externalConditions: ['@hawq-ts/source'] } },
   test: {
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // generous: CI runs every package's suite at once on 2 cores (a heavy test takes 10–60 s alone)
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: { json: '.vitest-result.json' },
   },

@@ -199,7 +199,7 @@ describe('bits hessian', () => {
       2,
       /^bits: --layers: stage9/,
     ],
-    [['--checkpoint', floatPth, '--data', data, '--input-size', '64'], 2, /--input-size '64'/],
+    [['--checkpoint', floatPth, '--data', data, '--input-size', '300'], 2, /--input-size '300'/],
     [['--checkpoint', floatPth, '--data', data, '-a', 'resnet50'], 1, /basic units \[2, 2, 2, 2\]/],
   ])('fails in one line: %j', async (args, status, message) => {
     const out = join(dir, 'never.json');

@@ -54,6 +54,8 @@ describe('tables --evaluate --shard', () => {
     expect(saved.results).toHaveLength(9);
     expect(saved.command).toMatch(/^pnpm tables/);
     const rows = JSON.parse(await readFile(out, 'utf8')) as { name: string; top1Source: string }[];
-    expect(rows.filter((r) => r.top1Source === 'measured').map((r) => r.name)).toEqual(want);
+    // the bundled Fashion-MNIST rows are measured too; this test is about the ImageNet shard
+    const imagenet = rows.filter((r) => !r.name.startsWith('fashion-mnist/'));
+    expect(imagenet.filter((r) => r.top1Source === 'measured').map((r) => r.name)).toEqual(want);
   });
 });
