@@ -8,15 +8,14 @@ import { loadTorch, stateDictOf } from '@hawq-ts/checkpoint';
 import { initBackend, registerFastConv2dGradient } from '@hawq-ts/core';
 import { convertFashionMnist, DataLoader } from '@hawq-ts/data';
 import {
+  type EvalResult,
   evaluate,
-  type InferenceEngine,
   resultsFile,
   sha256OfFile,
   writeJsonAtomic,
 } from '@hawq-ts/evaluator';
 import { createResNet, type FloatModel } from '@hawq-ts/models';
-import { trainFloat } from '@hawq-ts/trainer';
-import * as tf from '@tensorflow/tfjs';
+import { floatEngine, trainFloat } from '@hawq-ts/trainer';
 import { Command, Option } from 'commander';
 import { evalTransform, inputSizeFor, scanData } from './data.js';
 import { reportError, UsageError } from './errors.js';
@@ -37,25 +36,13 @@ function num(flag: string) {
   };
 }
 
-/** The float model in PyTorch's eval() mode as an evaluator engine ('tfjs': float32 tfjs arithmetic). */
-function floatEngine(model: FloatModel): InferenceEngine {
-  return {
-    name: 'tfjs',
-    async run(images, shape) {
-      const y = tf.tidy(() => model.forward(tf.tensor4d(images, [...shape]), false));
-      const out = (await y.data()) as Float32Array;
-      y.dispose();
-      return out;
-    },
-    async dispose() {},
-  };
-}
-
+/** The evaluator's results JSON of the float model: the last validation, or a fresh one. */
 async function writeResults(
   model: FloatModel,
   val: DataLoader,
   weights: string,
   file: string,
+  validated: EvalResult | null,
   o: {
     size: number;
     width: number;
@@ -65,13 +52,15 @@ async function writeResults(
     progress: boolean;
   },
 ): Promise<void> {
-  const r = await evaluate(floatEngine(model), val, {
-    numClasses: o.data.classes.length,
-    total: val.size,
-    classNames: o.data.classes,
-    progress: o.progress,
-    label: 'eval float',
-  });
+  const r =
+    validated ??
+    (await evaluate(floatEngine(model), val, {
+      numClasses: o.data.classes.length,
+      total: val.size,
+      classNames: o.data.classes,
+      progress: o.progress,
+      label: 'eval float',
+    }));
   o.log(` * float Acc@1 ${r.top1.toFixed(3)} Acc@5 ${r.top5.toFixed(3)} (${r.count} images)`);
   const out = resultsFile(r, {
     model: 'resnet18',
@@ -193,45 +182,41 @@ async function main(argv: string[]): Promise<number> {
   }
   mkdirSync(dirname(o['out']), { recursive: true });
   try {
-    if (o['evaluateOnly']) {
-      await writeResults(model, val, o['out'], o['results'], {
-        size,
-        width: w,
-        data,
-        log,
-        progress: o['progress'],
-        batchSize: o['batchSize'],
-      });
-      return 0;
+    let validated: EvalResult | null = null;
+    if (!o['evaluateOnly']) {
+      const t0 = performance.now();
+      validated = await trainFloat(
+        model,
+        {
+          seed: o['seed'],
+          batchesPerEpoch: loader.length,
+          size: loader.size,
+          epoch: (e, from) => loader.epoch(e, from),
+        },
+        () => val,
+        {
+          epochs: o['epochs'],
+          lr: o['lr'],
+          momentum: o['momentum'],
+          weightDecay: o['weightDecay'],
+          schedule: o['lrSchedule'],
+          numClasses: data.classes.length,
+          classNames: data.classes,
+          out: o['out'],
+          printFreq: o['printFreq'],
+          log,
+          progress: o['progress'],
+        },
+      );
+      const acc = validated
+        ? `Acc@1 ${validated.top1.toFixed(3)} Acc@5 ${validated.top5.toFixed(3)}`
+        : 'Acc@1 0.000 Acc@5 0.000';
+      log(
+        `float ${acc} in ${((performance.now() - t0) / 1000).toFixed(0)} s; weights in ${o['out']}`,
+      );
     }
-    const t0 = performance.now();
-    const r = await trainFloat(
-      model,
-      {
-        seed: o['seed'],
-        batchesPerEpoch: loader.length,
-        size: loader.size,
-        epoch: (e, from) => loader.epoch(e, from),
-      },
-      () => val,
-      {
-        epochs: o['epochs'],
-        lr: o['lr'],
-        momentum: o['momentum'],
-        weightDecay: o['weightDecay'],
-        schedule: o['lrSchedule'],
-        numClasses: data.classes.length,
-        out: o['out'],
-        printFreq: o['printFreq'],
-        log,
-        progress: o['progress'],
-      },
-    );
-    log(
-      `float Acc@1 ${r.top1.toFixed(3)} Acc@5 ${r.top5.toFixed(3)} in ${((performance.now() - t0) / 1000).toFixed(0)} s; weights in ${o['out']}`,
-    );
     if (o['results']) {
-      await writeResults(model, val, o['out'], o['results'], {
+      await writeResults(model, val, o['out'], o['results'], validated, {
         size,
         width: w,
         data,

@@ -4,6 +4,7 @@ import { saveTorch } from '@hawq-ts/checkpoint';
 import {
   createProgressBar,
   type EvalBatch,
+  type EvalResult,
   evaluate,
   type InferenceEngine,
   scoreBatch,
@@ -22,6 +23,8 @@ export interface FloatTrainOptions {
   weightDecay: number;
   schedule?: LrSchedule;
   numClasses: number;
+  /** class folder names, for the per-class table of the last validation */
+  classNames?: readonly string[];
   /** the state_dict is saved here (PyTorch zip format, atomic) after every epoch */
   out: string;
   printFreq?: number;
@@ -48,10 +51,10 @@ export async function trainFloat(
   train: TrainSource,
   val: () => AsyncIterable<EvalBatch> | Iterable<EvalBatch>,
   o: FloatTrainOptions,
-): Promise<{ top1: number; top5: number }> {
+): Promise<EvalResult | null> {
   const vars = model.trainableVariables();
   const opt = new Sgd(vars, { lr: o.lr, momentum: o.momentum, weightDecay: o.weightDecay });
-  let last = { top1: 0, top5: 0 };
+  let last: EvalResult | null = null;
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     opt.lr = lrAt(o.schedule ?? 'step', o.lr, epoch, o.epochs);
     const bar = createProgressBar({
@@ -103,8 +106,9 @@ export async function trainFloat(
       numClasses: o.numClasses,
       progress: o.progress ?? true,
       label: 'validate float',
+      ...(o.classNames ? { classNames: o.classNames } : {}),
     });
-    last = { top1: r.top1, top5: r.top5 };
+    last = r;
     o.log(` * float epoch ${epoch}: Acc@1 ${r.top1.toFixed(3)} Acc@5 ${r.top5.toFixed(3)}`);
     await saveTorch(o.out, model.stateDict());
   }

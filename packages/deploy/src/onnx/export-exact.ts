@@ -20,7 +20,7 @@ import { ExactnessError, UnsupportedModelError } from '../errors.js';
 import type { ConvOp, DyadicScale, IntegerModel, IntOp, LinearOp } from '../ir.js';
 import { nonNegativeTensors, useCounts } from '../ranges.js';
 import { exactFloatConv } from './float-conv.js';
-import { GraphBuilder, valueInfo } from './graph.js';
+import { GraphBuilder, integerGraphOutputs, valueInfo } from './graph.js';
 import { planSplit } from './split.js';
 
 type Ty = 'f32' | 'f64' | 'u8' | 'u8s';
@@ -474,16 +474,7 @@ export function exportExactOnnx(model: IntegerModel, opts: ExactExportOptions): 
       }
     }
   }
-  const outputs = [
-    valueInfo(model.logits, 'float', ['N', model.numClasses]),
-    valueInfo(model.logitsInt, 'int32', ['N', model.numClasses]),
-  ];
-  g.output(t.get(model.logits, 'f32'), model.logits);
-  g.output(
-    g.node('Cast', [t.first(model.logitsInt)[1]], `${model.logitsInt}.i32`, { to: 6 }),
-    model.logitsInt,
-  );
-  for (const name of opts.intermediates ?? []) {
+  const intermediates = (opts.intermediates ?? []).map((name) => {
     if (!t.has(name))
       throw new UnsupportedModelError(
         `ONNX export: no tensor '${name}' in the exact graph (known: IR op outputs)`,
@@ -492,11 +483,15 @@ export function exportExactOnnx(model: IntegerModel, opts: ExactExportOptions): 
     const e = t.entry(name);
     const [ty] = t.first(name);
     const num = ty === 'f64' ? 'f64' : 'f32';
-    const x = t.get(name, num, e.layout === 'nhwc' ? 'nchw' : e.layout);
-    const out = `int.${name}`;
-    g.output(g.node('Cast', [x], `${name}.i32`, { to: 6 }), out);
-    outputs.push(valueInfo(out, 'int32'));
-  }
+    return [name, t.get(name, num, e.layout === 'nhwc' ? 'nchw' : e.layout)] as const;
+  });
+  const outputs = integerGraphOutputs(
+    g,
+    model,
+    t.get(model.logits, 'f32'),
+    t.first(model.logitsInt)[1],
+    intermediates,
+  );
   return g.toBytes({
     inputs: [valueInfo('input', 'float', ['N', 3, 'H', 'W'])],
     outputs,

@@ -15,7 +15,7 @@ import { nonNegativeTensors, useCounts } from '../ranges.js';
 import { exportExactOnnx } from './export-exact.js';
 import { exportInt8Onnx } from './export-int8.js';
 import { exactFloatConv, float32Layer } from './float-conv.js';
-import { GraphBuilder, valueInfo } from './graph.js';
+import { GraphBuilder, integerGraphOutputs, valueInfo } from './graph.js';
 import { planSplit } from './split.js';
 
 export type Engine = 'exact' | 'fast' | 'int8';
@@ -415,24 +415,20 @@ export function exportIntegerOnnx(model: IntegerModel, opts: ExportOptions = {})
       }
     }
   });
-  const outputs = [
-    valueInfo(model.logits, 'float', ['N', model.numClasses]),
-    valueInfo(model.logitsInt, 'int32', ['N', model.numClasses]),
-  ];
-  g.output(v.get(model.logits, 'float'), model.logits);
-  g.output(
-    g.node('Cast', [v.any(model.logitsInt)[1]], `${model.logitsInt}.i32`, { to: 6 }),
-    model.logitsInt,
-  );
-  for (const name of opts.intermediates ?? []) {
+  const intermediates = (opts.intermediates ?? []).map((name) => {
     if (!v.has(name))
       throw new UnsupportedModelError(
         `ONNX export: no tensor '${name}' in the ${engine} graph (known: IR op outputs)`,
       );
-    const out = `int.${name}`;
-    g.output(g.node('Cast', [v.any(name)[1]], `${name}.i32`, { to: 6 }), out);
-    outputs.push(valueInfo(out, 'int32'));
-  }
+    return [name, v.any(name)[1]] as const;
+  });
+  const outputs = integerGraphOutputs(
+    g,
+    model,
+    v.get(model.logits, 'float'),
+    v.any(model.logitsInt)[1],
+    intermediates,
+  );
   return g.toBytes({
     inputs: [valueInfo('input', 'float', ['N', 3, 'H', 'W'])],
     outputs,

@@ -14,7 +14,7 @@ import { multiplierOf } from '../dyadic.js';
 import { UnsupportedModelError } from '../errors.js';
 import type { ConvOp, DyadicScale, IntegerModel, IntOp } from '../ir.js';
 import { useCounts } from '../ranges.js';
-import { GraphBuilder, valueInfo } from './graph.js';
+import { GraphBuilder, integerGraphOutputs, valueInfo } from './graph.js';
 
 /** A materialized uint8 tensor: IR value ≈ scale·(u − zp). */
 interface U8 {
@@ -406,21 +406,13 @@ export function exportInt8Onnx(
   for (const n of extra) g.reserve(`int.${n}`);
   e.set(model.input, { kind: 'float', name: 'input' });
   for (const op of model.ops) e.op(op);
-  const outputs = [
-    valueInfo(model.logits, 'float', ['N', model.numClasses]),
-    valueInfo(model.logitsInt, 'int32', ['N', model.numClasses]),
-  ];
-  g.output(e.float(model.logits), model.logits);
-  g.output(
-    g.node('Cast', [e.float(model.logitsInt)], `${model.logitsInt}.i32`, { to: 6 }),
-    model.logitsInt,
+  const outputs = integerGraphOutputs(
+    g,
+    model,
+    e.float(model.logits),
+    e.float(model.logitsInt),
+    extra.map((name) => [name, g.node('Round', [e.float(name)], `${name}.r`)] as const),
   );
-  for (const name of extra) {
-    const f = e.float(name);
-    const r = g.node('Round', [f], `${name}.r`);
-    g.output(g.node('Cast', [r], `${name}.i32`, { to: 6 }), `int.${name}`);
-    outputs.push(valueInfo(`int.${name}`, 'int32'));
-  }
   return g.toBytes({
     inputs: [valueInfo('input', 'float', ['N', 3, 'H', 'W'])],
     outputs,

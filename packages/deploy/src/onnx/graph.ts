@@ -150,3 +150,28 @@ export function valueInfo(
     : undefined;
   return { name, type: { tensorType: { elemType: DT[type], ...(shape ? { shape } : {}) } } };
 }
+
+/**
+ * The outputs every integer graph ends with: the float32 logits, the integer logits as int32 and
+ * each requested intermediate as int32 `int.<name>`. `logitsInt` and the intermediates' tensors
+ * are graph tensors holding integer values in any numeric type.
+ */
+export function integerGraphOutputs(
+  g: GraphBuilder,
+  model: { logits: string; logitsInt: string; numClasses: number },
+  logits: string,
+  logitsInt: string,
+  intermediates: ReadonlyArray<readonly [name: string, tensor: string]>,
+): ValueInfoProto[] {
+  const outputs = [
+    valueInfo(model.logits, 'float', ['N', model.numClasses]),
+    valueInfo(model.logitsInt, 'int32', ['N', model.numClasses]),
+  ];
+  g.output(logits, model.logits);
+  g.output(g.node('Cast', [logitsInt], `${model.logitsInt}.i32`, { to: 6 }), model.logitsInt);
+  for (const [name, tensor] of intermediates) {
+    g.output(g.node('Cast', [tensor], `${name}.i32`, { to: 6 }), `int.${name}`);
+    outputs.push(valueInfo(`int.${name}`, 'int32'));
+  }
+  return outputs;
+}
