@@ -200,6 +200,11 @@ describe('bits hessian', () => {
       /^bits: --layers: stage9/,
     ],
     [['--checkpoint', floatPth, '--data', data, '--input-size', '300'], 2, /--input-size '300'/],
+    [
+      ['--checkpoint', floatPth, '--data', data, '--input-size', '28', '--val-resize-size', '20'],
+      2,
+      /^bits: --val-resize-size '20' is not an integer in \[28, 4096\]/,
+    ],
     [['--checkpoint', floatPth, '--data', data, '-a', 'resnet50'], 1, /basic units \[2, 2, 2, 2\]/],
   ])('fails in one line: %j', async (args, status, message) => {
     const out = join(dir, 'never.json');

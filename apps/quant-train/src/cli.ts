@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { initBackend, registerFastConv2dGradient } from '@hawq-ts/core';
 import { PYTORCHCV_ARCHS } from '@hawq-ts/models';
-import { inputSizeFor, scanData } from './data.js';
+import { evalTransform, inputSizeFor, scanData } from './data.js';
 import { reportError, UsageError } from './errors.js';
 import { engineFor, runEvaluate } from './evaluate-cmd.js';
 import { createLogger } from './log.js';
@@ -21,6 +21,7 @@ async function main(argv: string[]): Promise<number> {
   checkArch(a.arch);
   if (a.distillMethod === 'KD_naive') checkTeacher(a.teacherArch);
   const size = inputSizeFor(a.arch, a.inputSize);
+  evalTransform(a.arch, size, a.valResizeSize); // a bad --val-resize-size fails before any work
   mkdirSync(a.savePath, { recursive: true });
   const log = createLogger(a.savePath);
   if (zoo)

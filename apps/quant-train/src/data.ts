@@ -5,6 +5,7 @@ import {
   DataLoader,
   dataPercentageSubset,
   type EvalTransform,
+  evalTransformFor,
   type ImageFolderListing,
   scanImageNetSplit,
   type TrainTransform,
@@ -40,11 +41,20 @@ export function inputSizeFor(arch: string, requested: number | undefined): numbe
   return size;
 }
 
-export function evalTransform(arch: string, size: number): EvalTransform {
-  if (arch.startsWith('inception'))
-    return { kind: 'eval', resize: Math.round((size * 342) / 299), crop: size };
-  // 256/224 as torchvision's reference recipe; exactly Resize(256) at 224
-  return { kind: 'eval', resize: Math.round((size * 256) / 224), crop: size };
+/**
+ * Resize + CenterCrop for validation: HAWQ's 256/224 (Inception 342/299) scaled to the crop, or
+ * Resize(--val-resize-size) when given (equal to --input-size: no crop, the whole image).
+ */
+export function evalTransform(arch: string, size: number, valResize?: number): EvalTransform {
+  if (valResize !== undefined && !(Number.isInteger(valResize) && valResize >= size)) {
+    throw new UsageError(
+      `--val-resize-size ${valResize}: must be an integer ≥ the crop size ${size} (${size} = no crop)`,
+    );
+  }
+  return evalTransformFor(arch, {
+    crop: size,
+    ...(valResize !== undefined ? { resize: valResize } : {}),
+  });
 }
 
 /** RandomResizedCrop(size, scale=(minScale, 1)) + flip; torchvision's and HAWQ's minScale is 0.08. */
@@ -58,8 +68,13 @@ export function valLoader(
   size: number,
   batchSize: number,
   workers: number,
+  valResize?: number,
 ): DataLoader {
-  return new DataLoader(val.samples, { batchSize, transform: evalTransform(arch, size), workers });
+  return new DataLoader(val.samples, {
+    batchSize,
+    transform: evalTransform(arch, size, valResize),
+    workers,
+  });
 }
 
 export function trainSource(

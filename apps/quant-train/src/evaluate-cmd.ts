@@ -14,7 +14,7 @@ import {
 } from '@hawq-ts/evaluator';
 import { type QModel, specFromShapes } from '@hawq-ts/models';
 import { createQModelEngine, isInceptionArch, isInceptionStateDict } from '@hawq-ts/trainer';
-import { type Datasets, valLoader } from './data.js';
+import { type Datasets, evalTransform, valLoader } from './data.js';
 import {
   bitConfigObject,
   describeQModel,
@@ -73,7 +73,8 @@ export async function runEvaluate(
   const compare = a.compareEngine
     ? await compareEngine(a, parseEngineName(a.compareEngine), buildTfjsModel)
     : undefined;
-  const loader = valLoader(data.val, a.arch, size, a.batchSize, a.workers);
+  const valResizeSize = evalTransform(a.arch, size, a.valResizeSize).resize;
+  const loader = valLoader(data.val, a.arch, size, a.batchSize, a.workers, valResizeSize);
   try {
     log(
       `evaluating ${a.arch} ${a.quantScheme} on ${data.val.root} (${loader.size} images) with ${engine.name}`,
@@ -104,6 +105,7 @@ export async function runEvaluate(
       dataset: data.val.root,
       engine: engine.name,
       inputSize: size,
+      valResizeSize,
       batchSize: a.batchSize,
       arch: a.arch,
       ...described,

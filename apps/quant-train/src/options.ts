@@ -43,6 +43,7 @@ export interface QuantTrainArgs {
   backend: string | undefined;
   inputSize: number | undefined;
   minScale: number;
+  valResizeSize: number | undefined;
   lrSchedule: 'step' | 'cosine';
   results: string | undefined;
   compareEngine: string | undefined;
@@ -193,6 +194,11 @@ export function buildProgram(): Command {
       num('--input-size', true),
     )
     .option(
+      '--val-resize-size <px>',
+      'validation Resize before CenterCrop(--input-size) (default size·256/224; = --input-size: no crop)',
+      num('--val-resize-size', true),
+    )
+    .option(
       '--min-scale <s>',
       'RandomResizedCrop lower area bound for training (torchvision and HAWQ: 0.08)',
       (v: string) => {
@@ -271,6 +277,7 @@ export function readArgs(program: Command): QuantTrainArgs {
     backend: o['backend'],
     inputSize: o['inputSize'],
     minScale: o['minScale'],
+    valResizeSize: o['valResizeSize'],
     lrSchedule: o['lrSchedule'],
     results: o['results'],
     compareEngine: o['compareEngine'],

@@ -89,7 +89,7 @@ export async function runTrain(
     trainer.requestStop();
   };
   process.on('SIGINT', onSigint);
-  const val = valLoader(data.val, a.arch, size, a.batchSize, a.workers);
+  const val = valLoader(data.val, a.arch, size, a.batchSize, a.workers, a.valResizeSize);
   try {
     const r = await trainer.fit(source, () => val, {
       valSize: val.size,

@@ -45,6 +45,7 @@ async function writeResults(
   validated: EvalResult | null,
   o: {
     size: number;
+    valResizeSize: number;
     width: number;
     batchSize: number;
     data: Awaited<ReturnType<typeof scanData>>;
@@ -70,6 +71,7 @@ async function writeResults(
     dataset: o.data.val.root,
     engine: 'tfjs',
     inputSize: o.size,
+    valResizeSize: o.valResizeSize,
     batchSize: o.batchSize,
     arch: 'resnet18',
     numClasses: o.data.classes.length,
@@ -114,6 +116,11 @@ async function main(argv: string[]): Promise<number> {
     )
     .option('--input-size <px>', 'crop size (8..288; 28 = Fashion-MNIST)', int('--input-size'), 28)
     .option(
+      '--val-resize-size <px>',
+      'validation Resize before CenterCrop(--input-size) (default size·256/224; = --input-size: no crop)',
+      int('--val-resize-size'),
+    )
+    .option(
       '--min-scale <s>',
       'RandomResizedCrop lower scale bound (torchvision: 0.08)',
       num('--min-scale'),
@@ -148,6 +155,7 @@ async function main(argv: string[]): Promise<number> {
     );
   }
   const size = inputSizeFor('resnet18', o['inputSize']);
+  const valTransform = evalTransform('resnet18', size, o['valResizeSize']);
   const data = await scanData(o['data'], true);
   const backend = await initBackend({ ...(o['backend'] ? { backend: o['backend'] } : {}), log });
   if (backend === 'wasm') registerFastConv2dGradient();
@@ -173,7 +181,7 @@ async function main(argv: string[]): Promise<number> {
   });
   const val = new DataLoader(data.val.samples, {
     batchSize: o['batchSize'],
-    transform: evalTransform('resnet18', size),
+    transform: valTransform,
     workers: o['workers'],
   });
   if (o['evaluateOnly']) {
@@ -218,6 +226,7 @@ async function main(argv: string[]): Promise<number> {
     if (o['results']) {
       await writeResults(model, val, o['out'], o['results'], validated, {
         size,
+        valResizeSize: valTransform.resize,
         width: w,
         data,
         log,

@@ -241,6 +241,19 @@ describe.skipIf(!existsSync(cli))('quant-train CLI', () => {
     expect(scale.stderr.trim().split('\n').at(-1)).toBe(
       'quant-train: --min-scale 1.5: must be in (0, 1]',
     );
+    const resize = run([
+      ...common(),
+      '--input-size',
+      '28',
+      '--val-resize-size',
+      '24',
+      '--save-path',
+      join(root, 'u/'),
+    ]);
+    expect(resize.code).toBe(1);
+    expect(resize.stderr.trim().split('\n').at(-1)).toBe(
+      'quant-train: --val-resize-size 24: must be an integer ≥ the crop size 28 (28 = no crop)',
+    );
     const size = run([...common(), '--input-size', '300', '--save-path', join(root, 'z/')]);
     expect(size.stderr.trim()).toBe(
       'quant-train: --input-size 300: ResNets take 8..288 (224 = ImageNet, 28 = Fashion-MNIST)',

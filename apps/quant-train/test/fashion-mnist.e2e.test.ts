@@ -1,6 +1,6 @@
 // The documented Fashion-MNIST run (scripts/fashion-mnist.sh) on a small subset: 2 images per
-// class and split, a width-4 model, one float epoch, Hessian traces from 2 samples, the two ILP
-// configs, one QAT epoch per scheme, ORT evaluation against the int8 engine.
+// class and split, a width-4 model at the run's 56×56, one float epoch, Hessian traces from 2
+// samples, the two ILP configs, one QAT epoch per scheme, ORT evaluation against the int8 engine.
 // Needs `pnpm build` and Debian's dataset-fashion-mnist.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -42,9 +42,12 @@ describe.skipIf(!ready)('Fashion-MNIST run on a subset', () => {
       scheme: 'fp32',
       count: 20,
       channels: { init: 4, stages: [4, 8, 16, 32] },
+      inputSize: 56,
+      valResizeSize: 56,
     });
     const hessian = JSON.parse(readFileSync(join(run, 'hessian.json'), 'utf8'));
     expect(hessian.layers).toHaveLength(19);
+    expect(hessian.hutchinson).toMatchObject({ inputSize: 56, valResizeSize: 56 });
     for (const [dir, scheme] of [
       ['uniform8', 'uniform8'],
       ['uniform4', 'uniform4'],
@@ -57,7 +60,8 @@ describe.skipIf(!ready)('Fashion-MNIST run on a subset', () => {
         scheme,
         engine: 'ort',
         count: 20,
-        inputSize: 28,
+        inputSize: 56,
+        valResizeSize: 56,
         numClasses: 10,
       });
       expect(res.perClass).toHaveLength(10);

@@ -2,7 +2,7 @@
 // @hawq-ts/evaluator's evaluate() + resultsFile() (fake engines, so no model is needed), dropped
 // into a results folder's fashion-mnist/ subfolder, become the Fashion-MNIST table in every format.
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -150,5 +150,62 @@ describe('pnpm tables with a fashion-mnist/ results subfolder (e2e)', () => {
     const page = await readFile(html, 'utf8');
     expect(page).toContain('data-row="fashion-mnist/resnet18_hessian-ilp-bops-0.5"');
     expect(page).toContain('data-plot="fashion-mnist-top1-vs-bops"');
+  });
+
+  it('a deploy-fashion results file fills the Speed-Up column of the rows it measured', async () => {
+    const bench = join(dir, 'bench');
+    await mkdir(bench, { recursive: true });
+    const bits = (scheme: string) => Object.fromEntries(getBitConfig('resnet18', scheme).entries);
+    const entry = (
+      b: Record<string, number> | null,
+      inputSize: number,
+      engine: string,
+      ms: number,
+    ) => ({
+      arch: 'resnet18',
+      channels: NARROW,
+      inputSize,
+      numClasses: CLASSES,
+      scheme: null,
+      label: null,
+      bits: b,
+      timings: { [engine]: [{ batch: 8, msPerBatch: ms, imagesPerSecond: 8000 / ms, runs: 3 }] },
+    });
+    await writeJsonAtomic(join(bench, 'deploy-fashion.json'), {
+      command: 'pnpm bench deploy-fashion',
+      date: '2026-11-26T12:00:00.000Z',
+      machine: { cpu: 'Test CPU', cores: 2 },
+      settings: { ortIntraOpThreads: 2 },
+      configs: [
+        entry(null, 28, 'ort-float', 3),
+        entry(bits('uniform8'), 28, 'ort-int8', 2),
+        // uniform4 timed at another input size: must not stand for the 28×28 row
+        entry(bits('uniform4'), 32, 'ort-int8', 1),
+      ],
+    });
+    const r = run([...args(), '--results', bench]);
+    expect(r.code).toBe(0);
+    const section = r.stdout.slice(
+      r.stdout.indexOf('### ResNet18-structured model (Fashion-MNIST)'),
+    );
+    const cells = (scheme: string) =>
+      section
+        .split('\n')
+        .find((l) => l.split(' | ')[1] === scheme)!
+        .split(' | ');
+    expect(cells('W8A8')[4]).toBe('1.50x');
+    expect(cells('W4A4')[4]).toMatch(/^—\S/);
+    expect(section).toContain('int4 layers run in int8 containers');
+    const json = JSON.parse(run([...args(), '--results', bench, '--format', 'json']).stdout) as {
+      name: string;
+      speedup: number | null;
+    }[];
+    const speed = new Map(json.map((x) => [x.name, x.speedup]));
+    expect(speed.get('fashion-mnist/resnet18_uniform8')).toBe(1.5);
+    expect(speed.get('fashion-mnist/resnet18_uniform4')).toBeNull();
+    await writeFile(join(bench, 'deploy-fashion.json'), '{"configs": [{}]}');
+    const bad = run([...args(), '--results', bench]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain(join(bench, 'deploy-fashion.json'));
   });
 });

@@ -35,6 +35,15 @@ export function withFileContext<T>(file: string, fn: () => T): T {
   }
 }
 
+/** withFileContext for an async parser. */
+export async function withFileContextAsync<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw toCheckpointError(file, err);
+  }
+}
+
 export function toCheckpointError(file: string, err: unknown): CheckpointError {
   if (err instanceof CheckpointError) return err;
   if (err instanceof FormatError) return new CheckpointError(file, err.message, { cause: err });

@@ -1,10 +1,10 @@
-import { CheckpointError, FormatError, withFileContext } from './errors.js';
+import { CheckpointError, FormatError, withFileContext, withFileContextAsync } from './errors.js';
 import { isLegacy, loadLegacyCheckpoint } from './legacy.js';
 import type { CheckpointFormat, LoadOptions } from './options.js';
 import type { PyValue } from './pyvalue.js';
 import { type ByteSource, bufferSource, FileSource } from './source.js';
 import { isZip } from './zip/read.js';
-import { loadZipCheckpoint } from './zip/torch-archive.js';
+import { loadZipCheckpoint, loadZipCheckpointFile } from './zip/torch-archive.js';
 
 export interface LoadedCheckpoint {
   value: PyValue;
@@ -17,9 +17,10 @@ export async function loadTorch(file: string, opts?: LoadOptions): Promise<PyVal
 }
 
 /**
- * Like loadTorch, also telling which container format the file uses. Zip checkpoints are read
- * record by record (one synchronous pread each, like torch.load, which also blocks), so every
- * storage gets its own buffer; legacy files are read whole.
+ * Like loadTorch, also telling which container format the file uses. A zip checkpoint's records
+ * each get their own buffer, filled by a few preadv calls — big files in parallel parts, one on
+ * this thread and the others on libuv's thread pool (see zip/records.ts); legacy files are read
+ * whole.
  */
 export async function loadTorchDetailed(
   file: string,
@@ -35,10 +36,17 @@ export async function loadTorchDetailed(
     throw new CheckpointError(file, `cannot read checkpoint: ${why}`, { cause: err });
   }
   try {
-    return withFileContext(file, () => loadFrom(src, opts));
+    return await withFileContextAsync(file, () => loadFile(src, opts));
   } finally {
     src.close();
   }
+}
+
+async function loadFile(src: FileSource, opts?: LoadOptions): Promise<LoadedCheckpoint> {
+  if (src.size > 0 && isZip(src.read(0, Math.min(4, src.size), 'file header'))) {
+    return { value: (await loadZipCheckpointFile(src, opts)).value, format: 'zip' };
+  }
+  return loadFrom(src, opts);
 }
 
 /** Reads a checkpoint held in memory; `name` is used in error messages. Tensors may view `bytes`. */

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync, readvSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, readv, readvSync } from 'node:fs';
 import { FormatError } from './errors.js';
 
 /**
@@ -61,8 +61,41 @@ export class FileSource implements ByteSource {
    * Contiguous, ascending byte ranges, each into its own buffer, with as few preadv calls as the
    * kernel allows (one for a whole checkpoint; Linux takes up to 1024 buffers and ~2 GB a call).
    */
-  readSpans(spans: readonly { start: number; end: number }[]): Uint8Array[] {
+  readSpans(spans: readonly Span[]): Uint8Array[] {
+    const out = this.spanBuffers(spans);
+    fillSync(this.open(), nonEmpty(out), spans[0]?.start ?? 0);
+    return out;
+  }
+
+  /**
+   * readSpans split into up to `parts` runs of about equal bytes, read at the same time: the
+   * first on this thread, the others on libuv's thread pool (one preadv each, or a few past 1,024
+   * buffers). All runs have settled when this returns or throws, so the caller may close the
+   * file right after.
+   */
+  async readSpansParallel(spans: readonly Span[], parts: number): Promise<Uint8Array[]> {
+    const out = this.spanBuffers(spans);
     const fd = this.open();
+    const ends = splitRuns(spans, parts);
+    const runs = ends.map((end, k) => {
+      const first = k === 0 ? 0 : ends[k - 1]!;
+      return { buffers: nonEmpty(out.slice(first, end)), position: spans[first]?.start ?? 0 };
+    });
+    const pending = runs.slice(1).map((run) => fillAsync(fd, run.buffers, run.position));
+    let failure: { error: unknown } | undefined;
+    try {
+      fillSync(fd, runs[0]!.buffers, runs[0]!.position);
+    } catch (error) {
+      failure = { error };
+    }
+    const settled = await Promise.allSettled(pending);
+    if (failure) throw failure.error;
+    for (const s of settled) if (s.status === 'rejected') throw s.reason;
+    return out;
+  }
+
+  /** One right-sized buffer per span, after checking the spans tile a range of the file. */
+  private spanBuffers(spans: readonly Span[]): Uint8Array[] {
     const out: Uint8Array[] = [];
     for (let i = 0; i < spans.length; i++) {
       const { start, end } = spans[i]!;
@@ -71,18 +104,6 @@ export class FileSource implements ByteSource {
       check(start, end - start, this.size, 'zip records');
       this.count(end - start, 'zip records');
       out.push(alignedBuffer(start, end - start));
-    }
-    let position = spans[0]?.start ?? 0;
-    let pending = out.filter((b) => b.length > 0);
-    while (pending.length > 0) {
-      let n = readvSync(fd, pending.slice(0, 1024), position);
-      if (n === 0) throw new FormatError('truncated: the file shrank while reading its records');
-      position += n;
-      // drop the buffers this call filled; a partly filled one continues where it stopped
-      let k = 0;
-      while (k < pending.length && n >= pending[k]!.length) n -= pending[k++]!.length;
-      pending = pending.slice(k);
-      if (n > 0) pending[0] = pending[0]!.subarray(n);
     }
     return out;
   }
@@ -111,6 +132,65 @@ export class FileSource implements ByteSource {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** Linux takes at most this many buffers per preadv (IOV_MAX). */
+const IOV_MAX = 1024;
+
+function nonEmpty(buffers: Uint8Array[]): Uint8Array[] {
+  return buffers.filter((b) => b.length > 0);
+}
+
+/** Contiguous spans cut into up to `parts` runs of about equal bytes: each run's end index. */
+function splitRuns(spans: readonly Span[], parts: number): number[] {
+  const first = spans[0]?.start ?? 0;
+  const total = (spans[spans.length - 1]?.end ?? first) - first;
+  const ends: number[] = [];
+  for (let i = 0; i < spans.length; i++) {
+    const done = spans[i]!.end - first;
+    if (ends.length < parts - 1 && done >= (total * (ends.length + 1)) / parts) ends.push(i + 1);
+  }
+  if (ends[ends.length - 1] !== spans.length) ends.push(spans.length);
+  return ends;
+}
+
+/** Fills `buffers` from `position` on with preadv; a short read continues where it stopped. */
+function fillSync(fd: number, buffers: Uint8Array[], position: number): void {
+  let pending = buffers;
+  while (pending.length > 0) {
+    const n = readvSync(fd, pending.slice(0, IOV_MAX), position);
+    if (n === 0) throw new FormatError('truncated: the file shrank while reading its records');
+    position += n;
+    pending = advance(pending, n);
+  }
+}
+
+async function fillAsync(fd: number, buffers: Uint8Array[], position: number): Promise<void> {
+  let pending = buffers;
+  while (pending.length > 0) {
+    const n = await new Promise<number>((resolve, reject) => {
+      readv(fd, pending.slice(0, IOV_MAX), position, (err, bytes) =>
+        err ? reject(err) : resolve(bytes),
+      );
+    });
+    if (n === 0) throw new FormatError('truncated: the file shrank while reading its records');
+    position += n;
+    pending = advance(pending, n);
+  }
+}
+
+/** The buffers left after `n` more bytes were read into them (a partly filled one is cut). */
+function advance(buffers: Uint8Array[], n: number): Uint8Array[] {
+  let k = 0;
+  while (k < buffers.length && n >= buffers[k]!.length) n -= buffers[k++]!.length;
+  const rest = buffers.slice(k);
+  if (n > 0) rest[0] = rest[0]!.subarray(n);
+  return rest;
 }
 
 /**

@@ -1,9 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTorch, loadTorchBuffer, saveTorchBuffer, Tensor } from '../src/index.js';
 import { FileSource } from '../src/source.js';
+import { zipChunks } from '../src/zip/write.js';
+import { tensorPickle, torchZip } from './craft.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ckpt-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -77,5 +80,98 @@ describe('file reader', () => {
     } finally {
       src.close();
     }
+  });
+
+  it('readSpansParallel fills the same buffers as readSpans, in any number of parts', async () => {
+    const bytes = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 7) % 253);
+    const file = fileOf('parallel.bin', bytes);
+    // 1,500 spans (more than one preadv takes), an empty one, uneven sizes
+    const cuts = [5, 5, ...Array.from({ length: 1500 }, (_, i) => 6 + i * 150), 250_000, 299_999];
+    const spans = cuts.slice(0, -1).map((start, i) => ({ start, end: cuts[i + 1]! }));
+    for (const parts of [1, 2, 3, 7]) {
+      const src = new FileSource(file);
+      try {
+        const out = await src.readSpansParallel(spans, parts);
+        expect(out).toHaveLength(spans.length);
+        spans.forEach(({ start, end }, i) => {
+          expect(out[i]!.length).toBe(end - start);
+          expect(Buffer.from(out[i]!).equals(Buffer.from(bytes.subarray(start, end)))).toBe(true);
+          expect(out[i]!.byteOffset % 8).toBe(start % 8);
+        });
+      } finally {
+        src.close();
+      }
+    }
+    // the file shrinks after it was opened: the part read on the thread pool reports it, and
+    // every part has settled when the error arrives
+    const src = new FileSource(file);
+    try {
+      truncateSync(file, 200_000);
+      await expect(src.readSpansParallel(spans, 2)).rejects.toThrow(/file shrank/);
+    } finally {
+      src.close();
+    }
+  });
+
+  it('loads a checkpoint big enough to be read in parallel parts', async () => {
+    // 24 MiB of storages: read in up to three 8 MiB parts (as many as the machine has cores)
+    const tensors = new Map<string, Tensor>();
+    for (let k = 0; k < 6; k++) {
+      const data = Float32Array.from({ length: 2 ** 20 }, (_, i) => k * 2 ** 20 + i);
+      tensors.set(`layer${k}.weight`, Tensor.fromFloat32([1024, 1024], data));
+    }
+    const bytes = saveTorchBuffer(tensors);
+    const loaded = (await loadTorch(fileOf('big.pth', bytes))) as Map<string, Tensor>;
+    expect([...loaded.keys()]).toEqual([...tensors.keys()]);
+    for (const [k, t] of tensors) {
+      const got = loaded.get(k)!;
+      expect(Buffer.from(got.bytes()).equals(Buffer.from(t.bytes()))).toBe(true);
+    }
+  });
+
+  it('loads archives whose records are not laid out like torch writes them', async () => {
+    const t = Tensor.fromFloat32(
+      [3, 4],
+      Float32Array.from({ length: 12 }, (_, i) => i - 5.5),
+    );
+    const torchLike = saveTorchBuffer(new Map([['w', t]]));
+    // Python's zipfile: no FB padding, so every record's data sits elsewhere
+    const input = fileOf('torch-like.pth', torchLike);
+    const out = join(dir, 'rezipped.pth');
+    const r = spawnSync('python3', [
+      '-c',
+      `import sys, zipfile
+src = zipfile.ZipFile(sys.argv[1])
+with zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_STORED) as dst:
+    for info in src.infolist():
+        dst.writestr(info.filename, src.read(info))`,
+      input,
+      out,
+    ]);
+    expect(r.status, String(r.stderr)).toBe(0);
+    const loaded = (await loadTorch(out)) as Map<string, Tensor>;
+    expect([...loaded.get('w')!.data]).toEqual([...t.data]);
+  });
+
+  it('loads from a file storages that must be copied (big-endian, strided)', async () => {
+    const be = new Uint8Array(8);
+    new DataView(be.buffer).setFloat32(0, 1.5, false);
+    new DataView(be.buffer).setFloat32(4, -3, false);
+    const bigEndian = Buffer.concat(
+      zipChunks([
+        { name: 'x/data.pkl', data: tensorPickle({ numel: 2, size: [2], stride: [1] }) },
+        { name: 'x/byteorder', data: new TextEncoder().encode('big') },
+        { name: 'x/data/0', data: be },
+        { name: 'x/.data/version', data: new TextEncoder().encode('3\n') },
+      ]),
+    );
+    expect([...((await loadTorch(fileOf('be.pth', bigEndian))) as Tensor).data]).toEqual([1.5, -3]);
+    // a transposed 2×3 view of a 6-element storage: gathered into C order
+    const strided = torchZip(tensorPickle({ numel: 6, size: [3, 2], stride: [1, 3] }), {
+      '0': new Uint8Array(Float32Array.of(0, 1, 2, 3, 4, 5).buffer),
+    });
+    expect([...((await loadTorch(fileOf('t.pth', strided))) as Tensor).data]).toEqual([
+      0, 3, 1, 4, 2, 5,
+    ]);
   });
 });

@@ -38,6 +38,7 @@ export {
   type CompiledTransform,
   compileTransform,
   type EvalTransform,
+  type EvalTransformOptions,
   evalTransformFor,
   type TrainTransform,
   type TransformSpec,

@@ -33,11 +33,29 @@ export interface TrainTransform {
 
 export type TransformSpec = EvalTransform | TrainTransform;
 
-/** HAWQ's validation transform for an architecture: 256/224, or 342/299 for inceptionv3. */
-export function evalTransformFor(arch: string): EvalTransform {
-  return arch.startsWith('inception')
-    ? { kind: 'eval', resize: 342, crop: 299 }
-    : { kind: 'eval', resize: 256, crop: 224 };
+export interface EvalTransformOptions {
+  /** CenterCrop size (the model's input); default 224, 299 for inceptionv3. */
+  crop?: number;
+  /**
+   * Resize (short side) before the crop, torchvision's `--val-resize-size`; default scales HAWQ's
+   * 256/224 (342/299) to the crop. Equal to the crop means no crop: the whole image is kept, which
+   * small centred datasets such as Fashion-MNIST need (a 256/224 crop cuts off their edges).
+   */
+  resize?: number;
+}
+
+/**
+ * HAWQ's validation transform for an architecture: Resize(256) + CenterCrop(224), 342/299 for
+ * inceptionv3; at other crop sizes the same ratio unless `resize` is given.
+ */
+export function evalTransformFor(arch: string, o: EvalTransformOptions = {}): EvalTransform {
+  const inception = arch.startsWith('inception');
+  const crop = o.crop ?? (inception ? 299 : 224);
+  const resize = o.resize ?? Math.round((crop * (inception ? 342 : 256)) / (inception ? 299 : 224));
+  if (!(Number.isInteger(resize) && resize >= crop)) {
+    throw new RangeError(`validation resize ${resize} must be an integer ≥ the crop size ${crop}`);
+  }
+  return { kind: 'eval', resize, crop };
 }
 
 /** HAWQ's training transform for an architecture: RandomResizedCrop(224), 299 for inceptionv3. */

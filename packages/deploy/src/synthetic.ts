@@ -3,6 +3,7 @@
 // tests (any width/depth/bits) and by the full-size benchmarks, where no trained checkpoint exists.
 import { activationScale, intRange, roundHalfEven } from '@hawq-ts/core';
 import { requantScale } from './dyadic.js';
+import { UnsupportedModelError } from './errors.js';
 import type { ConvOp, DyadicScale, IntOp } from './ir.js';
 import { executeOp, type RefTensor } from './reference.js';
 import type { TensorLike } from './state-dict.js';
@@ -16,6 +17,12 @@ export interface SyntheticSpec {
   numClasses: number;
   /** Bits of the unit-internal quantizers and convs (8 → symmetric, 4 → HAWQ "asymmetric" uint4). */
   bits: 4 | 8;
+  /**
+   * Per-module bits, HAWQ module names as in a bit config (`stage2.unit1.quant_act1`,
+   * `stage2.unit1.quant_identity_convbn`…): a mixed-precision model. Unit modules it leaves out
+   * take `bits`; the stem, residual and classifier entries must hold HAWQ's fixed 8/16 bits.
+   */
+  moduleBits?: Readonly<Record<string, number>> | ReadonlyMap<string, number>;
   inputSize: number;
   seed: number;
   /** resnet50b layout: stride in the 3×3 conv. */
@@ -36,6 +43,63 @@ export const RESNET50: Omit<SyntheticSpec, 'bits' | 'inputSize' | 'seed'> = {
   initChannels: 64,
   numClasses: 1000,
 };
+
+/** Modules HAWQ always quantizes at fixed bits (bit_config.py), whatever the scheme. */
+const FIXED_BITS: Readonly<Record<string, number>> = {
+  quant_input: 8,
+  quant_init_convbn: 8,
+  quant_init_block_convbn: 8,
+  quant_act_int32: 16,
+  quant_act_output: 8,
+  quant_output: 8,
+};
+
+/** HAWQ module names of every unit quantizer and conv of the spec's structure. */
+function unitModules(spec: SyntheticSpec): Set<string> {
+  const names = new Set<string>();
+  const convs = spec.block === 'basic' ? 2 : 3;
+  let cin = spec.initChannels;
+  spec.layers.forEach((n, si) => {
+    const cout = spec.channels[si] as number;
+    for (let u = 1; u <= n; u++) {
+      const p = `stage${si + 1}.unit${u}`;
+      names.add(`${p}.quant_act`);
+      names.add(`${p}.quant_act_int32`);
+      for (let k = 1; k <= convs; k++) names.add(`${p}.quant_convbn${k}`);
+      for (let k = 1; k < convs; k++) names.add(`${p}.quant_act${k}`);
+      if ((u === 1 && si > 0) || cin !== cout) names.add(`${p}.quant_identity_convbn`);
+      cin = cout;
+    }
+  });
+  return names;
+}
+
+/**
+ * The bits of each unit module: `moduleBits` where it says, `bits` elsewhere. Names the spec's
+ * structure does not have, and fixed modules at other than HAWQ's bits, are refused: the model
+ * would silently not be the configuration asked for.
+ */
+function unitBits(spec: SyntheticSpec): (name: string) => number {
+  const given = new Map<string, number>(
+    spec.moduleBits instanceof Map ? spec.moduleBits : Object.entries(spec.moduleBits ?? {}),
+  );
+  const units = unitModules(spec);
+  for (const [name, bits] of given) {
+    const fixed =
+      FIXED_BITS[name] ?? (units.has(name) && name.endsWith('.quant_act_int32') ? 16 : undefined);
+    if (fixed === undefined && !units.has(name)) {
+      throw new UnsupportedModelError(
+        `synthetic model: bit config entry '${name}' is not a module of this ${spec.block} ResNet (layers ${spec.layers.join('/')})`,
+      );
+    }
+    if (fixed !== undefined ? bits !== fixed : bits !== 4 && bits !== 8) {
+      throw new UnsupportedModelError(
+        `synthetic model: '${name}' has ${bits} bits; ${fixed !== undefined ? `HAWQ quantizes it at ${fixed}` : "the synthetic unit modules take 4 or 8 bits, as in HAWQ's ResNet schemes"}`,
+      );
+    }
+  }
+  return (name) => given.get(name) ?? spec.bits;
+}
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -216,15 +280,19 @@ export function syntheticHawqResNet(spec: SyntheticSpec): SyntheticModel {
   let cur = relu('quant_act_int32');
   let curScale = q16.scale;
   let cin = spec.initChannels;
-  const ub = spec.bits;
-  const signedUnit = ub === 8;
+  const bitsOf = unitBits(spec);
+  // HAWQ's QuantAct switches to its unsigned "asymmetric" mode at 4 bits only.
+  const unitQuantizer = (name: string, lo: number, hi: number) => {
+    const b = bitsOf(name);
+    return quantizer(name, b === 4 ? 0 : lo, hi, b, b !== 4);
+  };
   spec.layers.forEach((nUnits, si) => {
     const cout = spec.channels[si] as number;
     for (let u = 1; u <= nUnits; u++) {
       const p = `stage${si + 1}.unit${u}`;
       const stride = u === 1 && si > 0 ? 2 : 1;
       [lo, hi] = floatRange(cur, curScale, [1]);
-      const qa = quantizer(`${p}.quant_act`, signedUnit ? lo : 0, hi, ub, signedUnit);
+      const qa = unitQuantizer(`${p}.quant_act`, lo, hi);
       requant(`${p}.quant_act`, cur, requantScale(curScale, [1], qa.scale), qa.clamp);
       const mids = spec.block === 'basic' ? [cout] : [cout / 4, cout / 4];
       const kernels = spec.block === 'basic' ? [3, 3] : [1, 3, 1];
@@ -238,13 +306,14 @@ export function syntheticHawqResNet(spec: SyntheticSpec): SyntheticModel {
         const st = (spec.strideInConv2 && spec.block === 'bottleneck' ? i === 1 : i === 0)
           ? stride
           : 1;
-        const cv = conv(`${p}.quant_convbn${i + 1}`, x, c, co, k, st, xq.scale, xq.bound, ub);
+        const cn = `${p}.quant_convbn${i + 1}`;
+        const cv = conv(cn, x, c, co, k, st, xq.scale, xq.bound, bitsOf(cn));
         convs.push(cv);
         c = co;
         if (last) return;
         const r = relu(cv.out);
         const [, h] = floatRange(r, xq.scale, cv.weightScale);
-        const qk = quantizer(`${p}.quant_act${i + 1}`, 0, h, ub, signedUnit);
+        const qk = unitQuantizer(`${p}.quant_act${i + 1}`, 0, h);
         requant(
           `${p}.quant_act${i + 1}`,
           r,
@@ -270,7 +339,7 @@ export function syntheticHawqResNet(spec: SyntheticSpec): SyntheticModel {
           stride,
           qa.scale,
           qa.bound,
-          ub,
+          bitsOf(`${p}.quant_identity_convbn`),
         );
         idName = idc.out;
         idSIn = qa.scale;

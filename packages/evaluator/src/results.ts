@@ -40,6 +40,8 @@ export interface EvalResultsFile {
   date: string;
   inputSize: number;
   batchSize: number;
+  /** Resize (short side) before CenterCrop(inputSize); absent in files from before session 3. */
+  valResizeSize?: number;
   // Optional since session 2 (older files lack them; readers fall back to `model` as the arch, the
   // full-width architecture, the scheme's built-in config and the dataset's usual class count).
   /** Architecture the evaluated model is structured as, e.g. 'resnet18' (`model` may be a zoo name). */

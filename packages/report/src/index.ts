@@ -57,6 +57,14 @@ export {
   type ResNetChannels,
 } from './rows/computed.js';
 export {
+  type FashionDeployMeasurements,
+  type FashionSpeedup,
+  type FashionTiming,
+  fashionSpeedupFor,
+  parseDeployFashionResults,
+  readDeployFashionResults,
+} from './rows/deploy-fashion-results.js';
+export {
   type CpuSpeedup,
   type DeployMeasurements,
   parseDeployResults,
@@ -64,7 +72,15 @@ export {
   SPEEDUP_BATCH,
 } from './rows/deploy-results.js';
 export { differs, PUBLISHED_DECIMALS } from './rows/discrepancies.js';
-export { ENGINE_CHECK_NOTE, fashionMnistTable } from './rows/fashion-mnist.js';
+export { ENGINE_CHECK_NOTE, FASHION_CPU_NOTE, fashionMnistTable } from './rows/fashion-mnist.js';
+export {
+  FMNIST_CLASSES,
+  FMNIST_INPUT,
+  fashionModelIdentity,
+  type ModelIdentity,
+  sameModel,
+  sameStructure,
+} from './rows/model-identity.js';
 export { t4EstimateFor, t4SpeedupOverW8A8 } from './rows/t4-estimate.js';
 export type {
   EngineCheck,

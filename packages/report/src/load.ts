@@ -6,6 +6,11 @@ import { asFashionMnist } from './results/match.js';
 import { readText } from './results/read.js';
 import { looksLikeEvalResults, parseResultsJson, type ResultsFile } from './results/schema.js';
 import {
+  type FashionDeployMeasurements,
+  looksLikeDeployFashionResults,
+  parseDeployFashionResults,
+} from './rows/deploy-fashion-results.js';
+import {
   type DeployMeasurements,
   looksLikeDeployResults,
   parseDeployResults,
@@ -24,6 +29,8 @@ export interface LoadedResults {
   evaluations: ResultsFile[];
   /** The last deploy benchmark results found (later folders override earlier ones). */
   deploy: DeployMeasurements | null;
+  /** The last Fashion-MNIST deploy benchmark results found (`pnpm bench deploy-fashion`). */
+  deployFashion: FashionDeployMeasurements | null;
   /** JSON files that are neither kind, so the caller can say they were ignored. */
   skipped: string[];
 }
@@ -54,14 +61,19 @@ async function readJson(file: string): Promise<{ text: string; value: unknown }>
 }
 
 /**
- * Reads every `*.json` directly in the folders (evaluation results and deploy benchmark results)
+ * Reads every `*.json` directly in the folders (evaluation results and both deploy benchmarks' results)
  * and in their `fashion-mnist/` subfolder (evaluation results, counted as Fashion-MNIST).
  */
 export async function loadResults(
   dirs: readonly string[],
   files: readonly string[] = [],
 ): Promise<LoadedResults> {
-  const out: LoadedResults = { evaluations: [], deploy: null, skipped: [] };
+  const out: LoadedResults = {
+    evaluations: [],
+    deploy: null,
+    deployFashion: null,
+    skipped: [],
+  };
   const all: { file: string; fashion: boolean }[] = [];
   for (const dir of dirs) {
     for (const file of await jsonFiles(dir)) all.push({ file, fashion: false });
@@ -78,6 +90,8 @@ export async function loadResults(
       out.evaluations.push(fashion ? asFashionMnist(parsed) : parsed);
     } else if (!fashion && looksLikeDeployResults(value)) {
       out.deploy = parseDeployResults(value, file);
+    } else if (!fashion && looksLikeDeployFashionResults(value)) {
+      out.deployFashion = parseDeployFashionResults(value, file);
     } else {
       out.skipped.push(file);
     }

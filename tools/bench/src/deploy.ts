@@ -10,7 +10,6 @@
 // engines, disagree with the exact integer graph on these full-size models and on the golden cases.
 // The four ORT models of one architecture are timed round-robin in one child process (the machine
 // is shared, so interleaving keeps the ratios fair); PyTorch runs in its own process.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -19,7 +18,6 @@ import {
   exportDequantizedFloatOnnx,
   exportIntegerOnnx,
   integerModelFromHawq,
-  OrtRunner,
   RESNET18,
   RESNET50,
   RUN_BATCH,
@@ -27,9 +25,17 @@ import {
   runOnnx,
   syntheticHawqResNet,
 } from '@hawq-ts/deploy';
+import {
+  chunkOf,
+  describeTimings,
+  randomImages,
+  runTimingChild,
+  type Timing,
+  timeOnnxFiles,
+  timeTorch,
+} from './_timing.js';
 import { machineInfo, round, TORCH_RESNET_V1 } from './util.js';
 
-const PYTHON = '/usr/bin/python3';
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsFile = join(here, '..', 'results', 'deploy.json');
 const SIZE = 224;
@@ -38,14 +44,6 @@ let THREADS = 2;
 /** `--sessions N`: each ORT graph runs N concurrent sessions of THREADS/N threads (OrtRunner `sessions`). */
 let SESSIONS = 1;
 
-interface Timing {
-  batch: number;
-  imagesPerSecond: number;
-  msPerBatch: number;
-  /** Median process CPU time (user+sys, all threads, ORT's spinning included) per batch. */
-  cpuMsPerBatch?: number;
-  runs: number;
-}
 interface ConfigResult {
   arch: string;
   engine: string;
@@ -53,127 +51,6 @@ interface ConfigResult {
   /** Peak RSS of the measuring process (for ORT: one process holding every ORT session of the arch). */
   peakRssMB: number;
 }
-
-function randomImages(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: n * 3 * SIZE * SIZE }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return Math.fround((s / 2 ** 32 - 0.5) * 4);
-  });
-}
-
-/**
- * Time several runners round-robin (one run of each in turn), so load from other processes on this
- * shared machine hits every engine alike and the ratios stay meaningful; median per engine.
- */
-async function timeInterleaved(
-  runners: Array<[string, OrtRunner]>,
-  batches: number[],
-  budgetMs: number,
-): Promise<Map<string, Timing[]>> {
-  const out = new Map<string, Timing[]>(runners.map(([n]) => [n, []]));
-  for (const b of batches) {
-    const x = randomImages(b, b);
-    const shape = [b, 3, SIZE, SIZE];
-    for (const [, r] of runners) await r.run(x, shape); // warm-up
-    const times = new Map<string, number[]>(runners.map(([n]) => [n, []]));
-    const cpu = new Map<string, number[]>(runners.map(([n]) => [n, []]));
-    const t0 = performance.now();
-    for (let round = 0; round < 3 || (performance.now() - t0 < budgetMs && round < 15); round++) {
-      for (const [name, r] of runners) {
-        const c = process.cpuUsage();
-        const t = performance.now();
-        await r.run(x, shape);
-        times.get(name)?.push(performance.now() - t);
-        const used = process.cpuUsage(c);
-        cpu.get(name)?.push((used.user + used.system) / 1000);
-      }
-    }
-    const median = (v: number[]) =>
-      [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)] as number;
-    for (const [name, ts] of times) {
-      const med = median(ts);
-      out.get(name)?.push({
-        batch: b,
-        imagesPerSecond: round((b * 1000) / med, 1),
-        msPerBatch: round(med, 2),
-        cpuMsPerBatch: round(median(cpu.get(name) ?? []), 2),
-        runs: ts.length,
-      });
-    }
-  }
-  return out;
-}
-
-function chunkOf(engine: string): number {
-  return RUN_BATCH[engine as keyof typeof RUN_BATCH] ?? 32;
-}
-
-/** Child: time the given ONNX files (name=path) interleaved at every batch size; print JSON. */
-async function child(args: string[]): Promise<void> {
-  const [batchesArg, budget, threads, sessions, ...models] = args as [
-    string,
-    string,
-    string,
-    string,
-    ...string[],
-  ];
-  THREADS = Number(threads);
-  SESSIONS = Number(sessions);
-  const batches = batchesArg.split(',').map(Number);
-  const runners: Array<[string, OrtRunner]> = [];
-  for (const m of models) {
-    const [name, file] = m.split('=') as [string, string];
-    runners.push([
-      name,
-      // each engine runs in its fastest chunk size (RUN_BATCH); the exact-f32conv baseline as before
-      await OrtRunner.create(file, {
-        intraOpThreads: Math.max(1, Math.floor(THREADS / SESSIONS)),
-        sessions: SESSIONS,
-        batchSize: name === 'exact-f32conv' ? Math.max(...batches) : chunkOf(name),
-      }),
-    ]);
-  }
-  const timings = await timeInterleaved(runners, batches, Number(budget) * runners.length);
-  for (const [, r] of runners) await r.dispose();
-  process.stdout.write(
-    JSON.stringify({
-      timings: Object.fromEntries(timings),
-      peakRssMB: process.resourceUsage().maxRSS / 1024,
-    }),
-  );
-}
-
-function spawnJson<T>(cmd: string, argv: string[], input?: string): T {
-  const r = spawnSync(cmd, argv, {
-    encoding: 'utf8',
-    input,
-    maxBuffer: 1 << 26,
-    env: { ...process.env, OMP_NUM_THREADS: String(THREADS) },
-  });
-  if (r.status !== 0)
-    throw new Error(`${cmd} ${argv.slice(0, 3).join(' ')} failed: ${r.stderr.slice(-2000)}`);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as T;
-}
-
-const TORCH_SCRIPT = `
-import json, resource, sys, time, torch, torch.nn as nn
-arch, batches, budget = sys.argv[1], [int(b) for b in sys.argv[2].split(',')], float(sys.argv[3]) / 1000
-torch.set_num_threads(int(sys.argv[4])); torch.manual_seed(0)
-${TORCH_RESNET_V1}
-model = resnet_v1(arch)
-out = []
-with torch.no_grad():
-    for b in batches:
-        x = torch.randn(b, 3, ${SIZE}, ${SIZE})
-        model(x); times = []; cpu = []; t0 = time.perf_counter()
-        while len(times) < 3 or (time.perf_counter() - t0 < budget and len(times) < 20):
-            c = time.process_time(); t = time.perf_counter(); model(x)
-            times.append(time.perf_counter() - t); cpu.append(time.process_time() - c)
-        times.sort(); cpu.sort(); med = times[len(times) // 2]
-        out.append({'batch': b, 'imagesPerSecond': round(b / med, 1), 'msPerBatch': round(med * 1000, 2), 'cpuMsPerBatch': round(cpu[len(cpu) // 2] * 1000, 2), 'runs': len(times)})
-print(json.dumps({'timings': out, 'peakRssMB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 'torch': torch.__version__}))
-`;
 
 function countDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let n = 0;
@@ -193,7 +70,7 @@ function argmaxDiff(a: ArrayLike<number>, b: ArrayLike<number>, k: number): numb
 }
 
 export async function run(args: string[]): Promise<void> {
-  if (args[0] === '--child') return child(args.slice(1));
+  if (args[0] === '--child') return runTimingChild(args[1] as string);
   const quick = args.includes('--quick');
   const threadsAt = args.indexOf('--threads');
   if (threadsAt >= 0) {
@@ -242,7 +119,7 @@ export async function run(args: string[]): Promise<void> {
       }
       // Disagreement with the exact integer graph on random images.
       t = performance.now();
-      const x = randomImages(evalImages, 99);
+      const x = randomImages(evalImages, 99, SIZE);
       const shape = [evalImages, 3, SIZE, SIZE];
       const ortOpts = { intraOpThreads: THREADS, batchSize: 8 };
       const exact = (await runOnnx(graphs.exact as Uint8Array, x, shape, ortOpts)).outputs.get(
@@ -278,23 +155,23 @@ export async function run(args: string[]): Promise<void> {
       console.error(
         `${arch}: disagreement runs took ${((performance.now() - t) / 1000).toFixed(1)} s`,
       );
-      const ort = spawnJson<{ timings: Record<string, Timing[]>; peakRssMB: number }>(
-        process.execPath,
-        [
-          fileURLToPath(import.meta.url).replace(/deploy\.js$/, 'cli.js'),
-          'deploy',
-          '--child',
-          batches.join(','),
-          String(budget),
-          String(THREADS),
-          String(SESSIONS),
-          ...Object.entries(files).map(([e, f]) => `${e}=${f}`),
-        ],
-      );
+      const ort = timeOnnxFiles('deploy', {
+        batches,
+        budgetMs: budget,
+        threads: THREADS,
+        sessions: SESSIONS,
+        inputSize: SIZE,
+        // each engine runs in its fastest chunk size (RUN_BATCH); the exact-f32conv baseline as before
+        models: Object.entries(files).map(([name, file]) => ({
+          name,
+          file,
+          batchSize: name === 'exact-f32conv' ? Math.max(...batches) : chunkOf(name),
+        })),
+      });
       for (const [engine, timings] of Object.entries(ort.timings)) {
         configs.push({ arch, engine: `ort-${engine}`, timings, peakRssMB: ort.peakRssMB });
         console.error(
-          `${arch} ort-${engine}: ${timings.map((x) => `b${x.batch} ${x.imagesPerSecond} img/s (cpu ${x.cpuMsPerBatch} ms/batch)`).join(', ')}; load ${loadavg()
+          `${arch} ort-${engine}: ${describeTimings(timings)}; load ${loadavg()
             .map((l) => l.toFixed(2))
             .join(' ')}`,
         );
@@ -302,14 +179,14 @@ export async function run(args: string[]): Promise<void> {
       console.error(
         `${arch} ORT process (all ${Object.keys(files).length} sessions loaded): peak RSS ${ort.peakRssMB.toFixed(0)} MB`,
       );
-      const py = spawnJson<Omit<ConfigResult, 'arch' | 'engine'> & { torch: string }>(PYTHON, [
-        '-c',
-        TORCH_SCRIPT,
-        arch,
-        batches.join(','),
-        String(budget),
-        String(THREADS),
-      ]);
+      const py = timeTorch(
+        `${TORCH_RESNET_V1}\nmodel = resnet_v1(sys.argv[4])`,
+        SIZE,
+        batches,
+        budget,
+        THREADS,
+        [arch],
+      );
       configs.push({
         arch,
         engine: `pytorch-cpu-${py.torch}`,
@@ -317,7 +194,7 @@ export async function run(args: string[]): Promise<void> {
         peakRssMB: py.peakRssMB,
       });
       console.error(
-        `${arch} pytorch: ${py.timings.map((x) => `b${x.batch} ${x.imagesPerSecond} img/s (cpu ${x.cpuMsPerBatch} ms/batch)`).join(', ')}; peak RSS ${py.peakRssMB.toFixed(0)} MB`,
+        `${arch} pytorch: ${describeTimings(py.timings)}; peak RSS ${py.peakRssMB.toFixed(0)} MB`,
       );
     }
     // Fast vs exact on the golden cases (when present).

@@ -18,6 +18,7 @@ import { ModelInputError, StateDictError } from '@hawq-ts/models';
 import type { Command } from 'commander';
 import { FileError, UsageError } from '../errors.js';
 import {
+  evalTransform,
   fashionMnistBatch,
   imageFolderBatch,
   type LoadedBatch,
@@ -35,6 +36,7 @@ interface HessianFlags {
   batchSize: string;
   chunkSize?: string;
   inputSize: string;
+  valResizeSize?: string;
   maxIter: string;
   tol: string;
   seed: string;
@@ -101,6 +103,10 @@ export function registerHessian(program: Command): void {
     .option('--batch-size <n>', 'images in the batch the Hessian is computed on', '32')
     .option('--chunk-size <n>', 'images per double backprop (memory; result unchanged)', '4')
     .option('--input-size <px>', 'crop size, 8..288 (224 = ImageNet, 28 = Fashion-MNIST)', '224')
+    .option(
+      '--val-resize-size <px>',
+      "Resize before CenterCrop(--input-size), as quant-train's (default size·256/224; = --input-size: no crop)",
+    )
     .option('--max-iter <n>', 'at most this many Rademacher samples', String(PYHESSIAN_MAX_ITER))
     .option(
       '--tol <t>',
@@ -125,6 +131,10 @@ export function registerHessian(program: Command): void {
       const batchSize = integer(flags.batchSize, '--batch-size', 1);
       const chunkSize = integer(flags.chunkSize ?? '4', '--chunk-size', 1);
       const inputSize = integer(flags.inputSize, '--input-size', 8, 288);
+      const valResize =
+        flags.valResizeSize === undefined
+          ? undefined
+          : integer(flags.valResizeSize, '--val-resize-size', inputSize, 4096);
       const maxIter = integer(flags.maxIter, '--max-iter', 1);
       const tol = positive(flags.tol, '--tol');
       const seed = integer(flags.seed, '--seed', 0, 2 ** 32 - 1);
@@ -159,10 +169,17 @@ export function registerHessian(program: Command): void {
         const loaded: LoadedBatch =
           flags.data !== undefined
             ? await about('--data', flags.data, () =>
-                imageFolderBatch(flags.data!, split, batchSize, inputSize, seed),
+                imageFolderBatch(flags.data!, split, batchSize, inputSize, seed, valResize),
               )
             : await about('--fashion-mnist', flags.fashionMnist!, () =>
-                fashionMnistBatch(flags.fashionMnist!, split, batchSize, inputSize, seed),
+                fashionMnistBatch(
+                  flags.fashionMnist!,
+                  split,
+                  batchSize,
+                  inputSize,
+                  seed,
+                  valResize,
+                ),
               );
         const maxLabel = loaded.batch.labels.reduce((m, l) => Math.max(m, l), 0);
         if (maxLabel >= model.numClasses) {
@@ -201,6 +218,7 @@ export function registerHessian(program: Command): void {
             split,
             batchSize: loaded.batch.shape[0],
             inputSize,
+            valResizeSize: evalTransform(inputSize, valResize).resize,
             seed,
             maxIter,
             tol,

@@ -7,6 +7,7 @@ import {
   compileTransform,
   DataLoader,
   type EvalTransform,
+  evalTransformFor,
   Rng,
   readFashionMnist,
   rgbImage,
@@ -17,9 +18,15 @@ import type { DataBatch } from '@hawq-ts/hessian';
 
 export type SplitName = 'train' | 'val';
 
-/** Resize(round(size·256/224)) + CenterCrop(size) + ImageNet normalisation, as quant-train. */
-export function evalTransform(inputSize: number): EvalTransform {
-  return { kind: 'eval', resize: Math.round((inputSize * 256) / 224), crop: inputSize };
+/**
+ * Resize(round(size·256/224)) + CenterCrop(size) + ImageNet normalisation, as quant-train; or
+ * Resize(valResize) when given (= size: the whole image, as quant-train's --val-resize-size).
+ */
+export function evalTransform(inputSize: number, valResize?: number): EvalTransform {
+  return evalTransformFor('resnet18', {
+    crop: inputSize,
+    ...(valResize !== undefined ? { resize: valResize } : {}),
+  });
 }
 
 export interface LoadedBatch {
@@ -45,13 +52,14 @@ export async function imageFolderBatch(
   batchSize: number,
   inputSize: number,
   seed: number,
+  valResize?: number,
 ): Promise<LoadedBatch> {
   const listing = (await isDirectory(join(root, split)))
     ? await scanImageNetSplit(root, split)
     : await scanImageFolder(root);
   const loader = new DataLoader(listing.samples, {
     batchSize: Math.min(batchSize, listing.samples.length),
-    transform: evalTransform(inputSize),
+    transform: evalTransform(inputSize, valResize),
     shuffle: true,
     workers: 0,
     seed,
@@ -77,11 +85,12 @@ export async function fashionMnistBatch(
   batchSize: number,
   inputSize: number,
   seed: number,
+  valResize?: number,
 ): Promise<LoadedBatch> {
   const data = await readFashionMnist(split === 'train' ? 'train' : 'test', dir);
   const order = new Rng(seed).permutation(data.count);
   const n = Math.min(batchSize, data.count);
-  const transform = compileTransform(evalTransform(inputSize));
+  const transform = compileTransform(evalTransform(inputSize, valResize));
   const images = new Float32Array(n * transform.floats);
   const labels = new Int32Array(n);
   const px = data.rows * data.cols;

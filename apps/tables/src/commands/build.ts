@@ -142,6 +142,7 @@ export async function runBuild(flags: BuildFlags, deps: BuildDeps = {}): Promise
   const report = buildReport({
     results: mergeResults(files),
     deploy: loaded.deploy,
+    deployFashion: loaded.deployFashion,
     fashionMnistSource: flags.fashionMnist ?? null,
     displayPath,
   });

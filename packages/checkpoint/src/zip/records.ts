@@ -1,5 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { FormatError } from '../errors.js';
-import { type ByteSource, FileSource } from '../source.js';
+import { type ByteSource, FileSource, type Span } from '../source.js';
 import { localHeaderLength, readEntry, type ZipDirectory, type ZipEntry } from './read.js';
 
 /** The data of a zip entry (stored, so a plain byte range). */
@@ -17,7 +18,38 @@ export interface RecordReader {
  * checkpoint's memory for the next load and let a kept tensor pin only its own storage.
  */
 export function recordReader(src: ByteSource, dir: ZipDirectory): RecordReader {
-  return src instanceof FileSource ? new FileRecords(src, dir) : new MemoryRecords(src);
+  if (!(src instanceof FileSource)) return new MemoryRecords(src);
+  const { starts, spans } = recordLayout(src, dir);
+  return new FileRecords(starts, src.readSpans(spans));
+}
+
+/** Parts smaller than this are not worth a thread-pool hop. */
+const MIN_PART_BYTES = 8 * 2 ** 20;
+/** libuv's default thread-pool size: more parts would queue behind each other. */
+const MAX_PARTS = 4;
+
+/**
+ * recordReader for a file, big archives read in up to one part per core at the same time
+ * (FileSource.readSpansParallel): the same buffers, filled by a few preadv calls in parallel.
+ */
+export async function fileRecordReader(src: FileSource, dir: ZipDirectory): Promise<RecordReader> {
+  const { starts, spans } = recordLayout(src, dir);
+  const bytes = (spans[spans.length - 1]?.end ?? 0) - (spans[0]?.start ?? 0);
+  const parts = Math.max(
+    1,
+    Math.min(availableParallelism(), MAX_PARTS, Math.floor(bytes / MIN_PART_BYTES)),
+  );
+  return new FileRecords(starts, await src.readSpansParallel(spans, parts));
+}
+
+/** The records tile the file from the first local header up to the central directory. */
+function recordLayout(src: FileSource, dir: ZipDirectory): { starts: number[]; spans: Span[] } {
+  const starts = [...new Set([...dir.entries.values()].map((e) => e.localHeader))].sort(
+    (a, b) => a - b,
+  );
+  const last = starts[starts.length - 1] ?? 0;
+  const end = dir.offset > last ? Math.min(dir.offset, src.size) : src.size;
+  return { starts, spans: starts.map((start, i) => ({ start, end: starts[i + 1] ?? end })) };
 }
 
 class MemoryRecords implements RecordReader {
@@ -31,14 +63,9 @@ class FileRecords implements RecordReader {
   /** each record's buffer, by the offset of its local header */
   private readonly byStart: Map<number, Uint8Array>;
 
-  constructor(src: FileSource, dir: ZipDirectory) {
-    const starts = [...new Set([...dir.entries.values()].map((e) => e.localHeader))].sort(
-      (a, b) => a - b,
-    );
-    const last = starts[starts.length - 1] ?? 0;
-    const end = dir.offset > last ? Math.min(dir.offset, src.size) : src.size;
-    const spans = src.readSpans(starts.map((start, i) => ({ start, end: starts[i + 1] ?? end })));
-    this.byStart = new Map(starts.map((s, i) => [s, spans[i]!]));
+  /** `buffers[i]` holds the record whose local header is at `starts[i]` */
+  constructor(starts: number[], buffers: Uint8Array[]) {
+    this.byStart = new Map(starts.map((s, i) => [s, buffers[i]!]));
   }
 
   data(e: ZipEntry): Uint8Array {

@@ -5,10 +5,10 @@ import { defaultCopyBudget, type LoadOptions } from '../options.js';
 import { type Arg, describeArg, PyGlobal } from '../pickle/globals.js';
 import { type UnpickleOptions, unpickle } from '../pickle/vm.js';
 import { PyTuple, type PyValue } from '../pyvalue.js';
-import type { ByteSource } from '../source.js';
+import type { ByteSource, FileSource } from '../source.js';
 import { CopyBudget, TorchStorage } from '../storage.js';
-import { readZipDirectory, type ZipEntry } from './read.js';
-import { type RecordReader, recordReader } from './records.js';
+import { readZipDirectory, type ZipDirectory, type ZipEntry } from './read.js';
+import { fileRecordReader, type RecordReader, recordReader } from './records.js';
 
 /**
  * torch >= 1.6 checkpoints: a zip holding `<prefix>/data.pkl` (the pickle), `<prefix>/data/<key>`
@@ -18,16 +18,43 @@ export function loadZipCheckpoint(
   src: ByteSource,
   opts?: LoadOptions,
 ): { value: PyValue; prefix: string } {
+  const archive = openTorchArchive(src);
+  return decodeTorchArchive(archive, recordReader(src, archive.dir), src.size, opts);
+}
+
+/** loadZipCheckpoint for a file, whose records are read in parallel parts (fileRecordReader). */
+export async function loadZipCheckpointFile(
+  src: FileSource,
+  opts?: LoadOptions,
+): Promise<{ value: PyValue; prefix: string }> {
+  const archive = openTorchArchive(src);
+  return decodeTorchArchive(archive, await fileRecordReader(src, archive.dir), src.size, opts);
+}
+
+interface TorchArchive {
+  dir: ZipDirectory;
+  pkl: ZipEntry;
+  /** the archive's folder name with its slash ("resnet50/"), or "" */
+  prefix: string;
+}
+
+/** The central directory and data.pkl's entry: checked before any record is read. */
+function openTorchArchive(src: ByteSource): TorchArchive {
   const dir = readZipDirectory(src);
-  const { entries } = dir;
-  const pkl = [...entries.values()].find(
+  const pkl = [...dir.entries.values()].find(
     (e) => /^[^/]+\/data\.pkl$/.test(e.name) || e.name === 'data.pkl',
   );
   if (!pkl)
     throw new FormatError('zip archive has no data.pkl, so it is not a torch.save checkpoint');
-  const prefix = pkl.name.slice(0, -'data.pkl'.length);
-  const records = recordReader(src, dir);
+  return { dir, pkl, prefix: pkl.name.slice(0, -'data.pkl'.length) };
+}
 
+function decodeTorchArchive(
+  { dir: { entries }, pkl, prefix }: TorchArchive,
+  records: RecordReader,
+  fileSize: number,
+  opts?: LoadOptions,
+): { value: PyValue; prefix: string } {
   const version = entries.get(`${prefix}version`) ?? entries.get(`${prefix}.data/version`);
   if (version) {
     const text = new TextDecoder().decode(checkedRecord(records, version)).trim();
@@ -47,7 +74,7 @@ export function loadZipCheckpoint(
     // torch.load checks no CRC at all; we always check the small records (data.pkl, version), so
     // a corrupt pickle is reported as such, and the storages only on request (~1 s/GB).
     verifyCrc: opts?.verifyCrc ?? false,
-    budget: new CopyBudget(defaultCopyBudget(src.size, opts)),
+    budget: new CopyBudget(defaultCopyBudget(fileSize, opts)),
   });
   const { value } = unpickle(checkedRecord(records, pkl), 0, storages);
   return { value, prefix: prefix.slice(0, -1) };

@@ -1,4 +1,4 @@
-import { ENGINE_CHECK_NOTE } from '../rows/fashion-mnist.js';
+import { ENGINE_CHECK_NOTE, FASHION_CPU_NOTE } from '../rows/fashion-mnist.js';
 import type { NoteColumn, ReportRow, TableLayout } from '../rows/types.js';
 import type { Markers } from './markers.js';
 
@@ -8,7 +8,7 @@ const DASH = '—';
 const isPublishedNote = (id: string) => id.startsWith('pub-');
 /** Notes that hold for a whole column go to its header instead of every cell. */
 export const HEADER_NOTES: Readonly<Partial<Record<NoteColumn, readonly string[]>>> = {
-  speedup: ['cpu'],
+  speedup: ['cpu', FASHION_CPU_NOTE],
   speedupT4Estimate: ['t4'],
   comparison: [ENGINE_CHECK_NOTE],
 };

@@ -2,6 +2,7 @@ import { ZOO_MODELS, type ZooModel } from '@hawq-ts/zoo';
 import { datasetKind, isImagenetResult, zooModelOf } from '../results/match.js';
 import type { MergedResult } from '../results/merge.js';
 import { computeCosts } from './computed.js';
+import type { FashionDeployMeasurements } from './deploy-fashion-results.js';
 import type { DeployMeasurements } from './deploy-results.js';
 import { SPEEDUP_BATCH } from './deploy-results.js';
 import { type Discrepancy, discrepancies, explain } from './discrepancies.js';
@@ -25,6 +26,8 @@ export interface BuildOptions {
   results?: readonly MergedResult[];
   /** The deploy benchmark's measurements, for the CPU speed-up column. */
   deploy?: DeployMeasurements | null;
+  /** `pnpm bench deploy-fashion`'s measurements, for the Fashion-MNIST speed-up column. */
+  deployFashion?: FashionDeployMeasurements | null;
   /** Whether a Fashion-MNIST results file was given (to say why the table is missing). */
   fashionMnistSource?: string | null;
   /** How to print a file path in notes (the CLI makes them relative to the working folder). */
@@ -222,7 +225,7 @@ export function buildReport(opts: BuildOptions = {}): Report {
   }
   const remarks: string[] = [];
   if (fashion.length > 0) {
-    const table = fashionMnistTable(fashion, notes, show);
+    const table = fashionMnistTable(fashion, notes, show, opts.deployFashion ?? null);
     tables.push(table);
   } else {
     remarks.push(

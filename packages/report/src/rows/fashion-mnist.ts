@@ -1,9 +1,15 @@
-import { basename } from 'node:path';
-import { normalizeScheme } from '@hawq-ts/core/config';
-import { isFloatScheme } from '../results/match.js';
 import type { MergedResult } from '../results/merge.js';
 import type { EvalResult } from '../results/schema.js';
 import { type ComputedCosts, computeCosts, type ResNetChannels } from './computed.js';
+import { type FashionDeployMeasurements, fashionSpeedupFor } from './deploy-fashion-results.js';
+import { SPEEDUP_BATCH } from './deploy-results.js';
+import {
+  FMNIST_CLASSES,
+  FMNIST_INPUT,
+  fashionModelIdentity,
+  type ModelIdentity,
+  schemeKey,
+} from './model-identity.js';
 import type { EngineCheck, ReportRow, ReportTable } from './types.js';
 
 const SCHEME_LABEL: Readonly<Record<string, string>> = {
@@ -20,21 +26,50 @@ const SCHEME_LABEL: Readonly<Record<string, string>> = {
   'latency_0.25': 'Mixed Precision Low Latency',
 };
 
-/** Fashion-MNIST has 10 classes; the trainer's ResNet18-structured model reads 28×28 images. */
-const FMNIST_CLASSES = 10;
-const FMNIST_INPUT = 28;
-
 /** Note id of the column-wide explanation of the second-engine column. */
 export const ENGINE_CHECK_NOTE = 'fmnist-engine-check';
+/** Note id of the column-wide explanation of the measured CPU speed-up. */
+export const FASHION_CPU_NOTE = 'fmnist-cpu';
 
 const FILE_SCHEME = /^file:/i;
+const RERUN =
+  'run `pnpm bench deploy-fashion` (after `pnpm build`) and copy tools/bench/results/deploy-fashion.json to packages/report/results/ (or pass its folder with --results)';
 
-/** The scheme as the row's key: null for FP, a built-in name, or `file:NAME` for explicit configs. */
-function schemeKey(r: EvalResult): string | null {
-  if (isFloatScheme(r.scheme)) return null;
-  const s = r.scheme!;
-  if (FILE_SCHEME.test(s)) return `file:${basename(s.replace(FILE_SCHEME, ''))}`;
-  return r.bitConfig ? s : normalizeScheme(s);
+/** Fills the row's measured speed-up and says where it comes from, or why there is none. */
+function speedupOf(
+  row: ReportRow,
+  r: EvalResult,
+  deploy: FashionDeployMeasurements | null,
+  notes: Map<string, string>,
+  show: (file: string) => string,
+): void {
+  let identity: ModelIdentity | null = null;
+  let why = '';
+  try {
+    identity = fashionModelIdentity(r);
+  } catch (err) {
+    why = (err as Error).message;
+  }
+  const speed = deploy && identity ? fashionSpeedupFor(deploy, identity) : null;
+  if (deploy && speed) {
+    row.speedup = speed.ratio;
+    notes.set(
+      FASHION_CPU_NOTE,
+      `Measured CPU speed-up: onnxruntime float graph / all-int8 graph (QLinearConv + QLinearAdd, the deploy "int8" engine) latency at batch ${SPEEDUP_BATCH} on this machine (${deploy.machine}${deploy.threads ? `, ${deploy.threads} threads` : ''}), from ${show(deploy.source)} written by \`${deploy.command}\` on ${deploy.date}. Each row is timed on a synthetic model with its own widths, input size, class count and per-module bit config (timing does not depend on the weights). int4 layers run in int8 containers (onnxruntime has no int4 kernels), so 4-bit layers are no faster than 8-bit ones here. The FP row is the 1.00x reference.`,
+    );
+    row.notes.speedup = [FASHION_CPU_NOTE];
+    return;
+  }
+  const id = identity ? `fmnist-speed-none:${deploy?.source ?? ''}` : `fmnist-speed-id:${row.name}`;
+  notes.set(
+    id,
+    !identity
+      ? `No measured speed-up for ${row.name}: cannot tell which model it is (${why}).`
+      : deploy
+        ? `Not measured: ${show(deploy.source)} has no float and int8 timings at batch ${SPEEDUP_BATCH} for this model (same widths, input size, classes and bit config); ${RERUN}.`
+        : `Not measured: no Fashion-MNIST deploy benchmark results loaded; ${RERUN}.`,
+  );
+  row.notes.speedup = [id];
 }
 
 const slug = (text: string) =>
@@ -108,12 +143,15 @@ function costsOf(r: EvalResult, arch: string, scheme: string | null): Costed {
  * what each results file states: architecture, widths (`channels`), input size and class count
  * (defaults 28×28, 10 classes) and, for configs chosen outside the built-in schemes, the
  * `bitConfig` it records. Nothing is published for this dataset: every value is computed or
- * measured. Rows: FP first, then by BOPS, largest first (as the README orders W8A8 → W4A4).
+ * measured; the CPU speed-up comes from `pnpm bench deploy-fashion`, matched to each row by the
+ * model it measured (ModelIdentity), not by file name. Rows: FP first, then by BOPS, largest
+ * first (as the README orders W8A8 → W4A4).
  */
 export function fashionMnistTable(
   results: readonly MergedResult[],
   notes: Map<string, string>,
   show: (file: string) => string = (f) => f,
+  deploy: FashionDeployMeasurements | null = null,
 ): ReportTable {
   const names = new Map<string, number>();
   const rows = results.map((m): ReportRow => {
@@ -177,12 +215,12 @@ export function fashionMnistTable(
       notes.set(id, `No size/BOPS for ${name}: ${error}`);
       row.notes.size.push(id);
     }
+    speedupOf(row, r, deploy, notes, show);
     notes.set(
-      'fmnist-speed',
-      "Not measured for the Fashion-MNIST model: the deploy benchmark times the ImageNet-size ResNets, and HAWQ's T4 table is for 224×224 ImageNet layers.",
+      'fmnist-t4',
+      "No T4 estimate for the Fashion-MNIST model: HAWQ's per-layer T4 table is for the 224×224 ImageNet layers.",
     );
-    row.notes.speedup = ['fmnist-speed'];
-    row.notes.speedupT4Estimate = ['fmnist-speed'];
+    row.notes.speedupT4Estimate = ['fmnist-t4'];
     const id = `measured:${m.source}`;
     notes.set(
       id,
