@@ -10,7 +10,7 @@
 # model stalls near 87 %; whole images (MIN_SCALE 1: flip only; VAL_RESIZE = SIZE: no centre crop,
 # which would cut the garments' edges) train faster than HAWQ's ImageNet crops at this scale.
 # Knobs (defaults): DATA [/tmp/fashion-mnist], RUN [runs/fashion-mnist], PER_CLASS [all] (images per
-# class and split, for quick runs), WIDTH [16], SIZE [56], VAL_RESIZE [SIZE], FLOAT_EPOCHS [3],
+# class and split, for quick runs), WIDTH [16], SIZE [56], VAL_RESIZE [SIZE], FLOAT_EPOCHS [4],
 # FLOAT_LR [0.05], QAT_EPOCHS [1], QAT_PERCENT [0.2], QAT_LR [0.002], BATCH [128], MIN_SCALE [1]
 # (RandomResizedCrop's lower area bound for float training and QAT alike), HESSIAN_BATCH [32],
 # HESSIAN_ITER [100], LANES [2] (stages run at once after the float model: tfjs-wasm uses one core
@@ -24,7 +24,7 @@ RUN=${RUN:-runs/fashion-mnist}
 WIDTH=${WIDTH:-16}
 SIZE=${SIZE:-56}
 VAL_RESIZE=${VAL_RESIZE:-$SIZE}
-FLOAT_EPOCHS=${FLOAT_EPOCHS:-3}
+FLOAT_EPOCHS=${FLOAT_EPOCHS:-4}
 FLOAT_LR=${FLOAT_LR:-0.05}
 QAT_EPOCHS=${QAT_EPOCHS:-1}
 QAT_PERCENT=${QAT_PERCENT:-0.2}
