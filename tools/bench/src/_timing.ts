@@ -6,10 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OrtRunner, RUN_BATCH } from '@hawq-ts/deploy';
-import { round } from './util.js';
+import { PYTHON, round } from './util.js';
 
-export const PYTHON = '/usr/bin/python3';
-const CLI = join(dirname(fileURLToPath(import.meta.url)), 'cli.js');
+export const CLI = join(dirname(fileURLToPath(import.meta.url)), 'cli.js');
 
 export interface Timing {
   batch: number;

@@ -8,11 +8,10 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { machineInfo, round } from './util.js';
+import { machineInfo, PYTHON, resultsPath, round } from './util.js';
 
-const PYTHON = '/usr/bin/python3';
 const here = dirname(fileURLToPath(import.meta.url));
-const resultsFile = join(here, '..', 'results', 'checkpoint.json');
+const resultsFile = resultsPath('checkpoint');
 
 interface Measurement {
   name: string;

@@ -10,11 +10,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataLoader, evalTransformFor, normalizationTable, scanImageFolder } from '@hawq-ts/data';
 import sharp from 'sharp';
-import { machineInfo, round } from './util.js';
+import { machineInfo, PYTHON, resultsPath, round } from './util.js';
 
-const PYTHON = '/usr/bin/python3';
 const here = dirname(fileURLToPath(import.meta.url));
-const resultsFile = join(here, '..', 'results', 'data.json');
+const resultsFile = resultsPath('data');
 
 interface Measurement {
   name: string;

@@ -41,10 +41,10 @@ import {
   timeOnnxFiles,
   timeTorch,
 } from './_timing.js';
-import { machineInfo, round, TORCH_RESNET_V1 } from './util.js';
+import { machineInfo, resultsPath, round, TORCH_RESNET_V1 } from './util.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const resultsFile = join(here, '..', 'results', 'deploy-fashion.json');
+const resultsFile = resultsPath('deploy-fashion');
 const DEFAULT_DIR = join(BUNDLED_RESULTS_DIR, FASHION_MNIST_SUBDIR);
 
 /** One model to time: its identity and the results files (and labels) that describe it. */

@@ -34,10 +34,10 @@ import {
   timeOnnxFiles,
   timeTorch,
 } from './_timing.js';
-import { machineInfo, round, TORCH_RESNET_V1 } from './util.js';
+import { machineInfo, resultsPath, round, TORCH_RESNET_V1 } from './util.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const resultsFile = join(here, '..', 'results', 'deploy.json');
+const resultsFile = resultsPath('deploy');
 const SIZE = 224;
 /** ORT intra-op and torch threads; `--threads 1` gives load-robust CPU-bound figures on a busy machine. */
 let THREADS = 2;

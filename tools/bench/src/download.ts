@@ -33,10 +33,10 @@ import { startFakeDrive } from '@hawq-ts/fake-drive';
 import { bulkReadAgent, fetchModel, resolveModel } from '@hawq-ts/zoo';
 import tar from 'tar-stream';
 import { request } from 'undici';
-import { machineInfo, round } from './util.js';
+import { machineInfo, resultsPath, round } from './util.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const resultsFile = join(here, '..', 'results', 'download.json');
+const resultsFile = resultsPath('download');
 const MODEL = 'resnet18_bops0.5';
 const MB = 1_000_000;
 const CONTENTS = ['random', 'weights'] as const;

@@ -34,12 +34,11 @@ import {
 import { CHECKPOINT_FILE, Sgd, saveEpochCheckpoint } from '@hawq-ts/trainer';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
-import { machineInfo, round, TORCH_RESNET_V1 } from './util.js';
+import { machineInfo, PYTHON, resultsPath, round, TORCH_RESNET_V1 } from './util.js';
 
-const PYTHON = '/usr/bin/python3';
 const TORCH_THREADS = 2;
 const here = dirname(fileURLToPath(import.meta.url));
-const resultsFile = join(here, '..', 'results', 'eval.json');
+const resultsFile = resultsPath('eval');
 const ARCH = 'resnet18';
 const SCHEME = 'uniform8';
 /** The zoo/README recipe the checkpoint is built with (the tfjs engine rebuilds it from these). */

@@ -9,16 +9,14 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BACKEND_NAMES, getBitConfig, initBackend } from '@hawq-ts/core';
 import { createPytorchcvModel, qResNetForward, qResNetFromFloatStateDict } from '@hawq-ts/models';
 import * as tf from '@tensorflow/tfjs';
-import { machineInfo, round, TORCH_RESNET_V1 } from './util.js';
+import { machineInfo, PYTHON, resultsPath, round, TORCH_RESNET_V1 } from './util.js';
 
-const PYTHON = '/usr/bin/python3';
-const here = dirname(fileURLToPath(import.meta.url));
-const resultsFile = join(here, '..', 'results', 'forward.json');
+const resultsFile = resultsPath('forward');
 const SIZE = 224;
 const THREADS = 2;
 const ARCHS = ['resnet18', 'resnet50'] as const;

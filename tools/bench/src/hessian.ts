@@ -10,7 +10,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadTorch, saveTorch, stateDictOf, Tensor } from '@hawq-ts/checkpoint';
 import { initBackend, type ResNetSpec, resnetSpec } from '@hawq-ts/core';
 import {
@@ -22,11 +21,9 @@ import {
 } from '@hawq-ts/hessian';
 import { createResNet, pytorchcvFromStateDict } from '@hawq-ts/models';
 import * as tf from '@tensorflow/tfjs';
-import { machineInfo } from './util.js';
+import { machineInfo, PYTHON, resultsPath } from './util.js';
 
-const PYTHON = '/usr/bin/python3';
-const here = dirname(fileURLToPath(import.meta.url));
-const resultsFile = join(here, '..', 'results', 'hessian.json');
+const resultsFile = resultsPath('hessian');
 const REPEATS = 3;
 
 const PY = `

@@ -11,11 +11,10 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BudgetKind, parseSensitivityJson, type SolverName, solveIlp } from '@hawq-ts/ilp';
-import { machineInfo, round } from './util.js';
+import { machineInfo, PYTHON, resultsPath, round } from './util.js';
 
-const PYTHON = '/usr/bin/python3';
 const here = dirname(fileURLToPath(import.meta.url));
-const resultsFile = join(here, '..', 'results', 'ilp.json');
+const resultsFile = resultsPath('ilp');
 const defaultData = resolve(here, '../../../../shared/reference/ilp-data.json');
 
 const ARCHS = ['resnet18', 'resnet50'] as const;

@@ -21,12 +21,11 @@ import {
 } from '@hawq-ts/models';
 import { Sgd, trainStep } from '@hawq-ts/trainer';
 import * as tf from '@tensorflow/tfjs';
-import { machineInfo, round, TORCH_RESNET_V1 } from './util.js';
+import { machineInfo, PYTHON, resultsPath, round, TORCH_RESNET_V1 } from './util.js';
 
-const PYTHON = '/usr/bin/python3';
 const THREADS = 2;
 const here = dirname(fileURLToPath(import.meta.url));
-const resultsFile = join(here, '..', 'results', 'qat.json');
+const resultsFile = resultsPath('qat');
 /** quant_train.py's optimiser settings for the README recipe (lr only scales the update). */
 const SGD = { lr: 0.001, momentum: 0.9, weightDecay: 1e-4 };
 

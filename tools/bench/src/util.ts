@@ -1,5 +1,7 @@
 // What every benchmark records about the machine it ran on, and number formatting for results.
 import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export function round(x: number, digits: number): number {
   return Number(x.toFixed(digits));
@@ -53,3 +55,11 @@ def resnet_v1(arch):
             mods.append(ResUnit(c, o, 2 if (u == 0 and si > 0) else 1, bottleneck)); c = o
     return nn.Sequential(*mods, nn.AvgPool2d(7, 1), nn.Flatten(), nn.Linear(c, 1000)).eval()
 `;
+
+/** Debian's python3 with torch 1.13 (the `python3` first on PATH is another interpreter). */
+export const PYTHON = '/usr/bin/python3';
+
+/** tools/bench/results/TOPIC.json, where each benchmark writes its figures. */
+export function resultsPath(topic: string): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '..', 'results', `${topic}.json`);
+}

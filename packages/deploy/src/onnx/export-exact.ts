@@ -18,7 +18,7 @@
 import { multiplierOf } from '../dyadic.js';
 import { ExactnessError, UnsupportedModelError } from '../errors.js';
 import type { ConvOp, DyadicScale, IntegerModel, IntOp, LinearOp } from '../ir.js';
-import { nonNegativeTensors, useCounts } from '../ranges.js';
+import { foldReluIntoRequant, nonNegativeTensors } from '../ranges.js';
 import { exactFloatConv } from './float-conv.js';
 import { GraphBuilder, integerGraphOutputs, valueInfo } from './graph.js';
 import { planSplit } from './split.js';
@@ -311,25 +311,7 @@ export function exportExactOnnx(model: IntegerModel, opts: ExactExportOptions): 
   t.set(model.input, { layout: 'nchw', channels: 3, lo: -Infinity, hi: Infinity }, 'f32', 'input');
   const ops = model.ops;
   const nonneg = nonNegativeTensors(ops);
-  const uses = useCounts(ops);
-  const keep = new Set(opts.intermediates ?? []);
-  // A ReLU feeding only a requant folds into its clamp: round(relu(x)·M) clipped to [lo, hi] equals
-  // round(x·M) clipped to [max(lo, 0), hi], because M > 0 and round(0) = 0.
-  const folded = new Map<IntOp, string>();
-  const skip = new Set<IntOp>();
-  ops.forEach((op, idx) => {
-    const next = ops[idx + 1];
-    if (
-      op.kind === 'relu' &&
-      next?.kind === 'requant' &&
-      next.input === op.out &&
-      uses.get(op.out) === 1 &&
-      !keep.has(op.out)
-    ) {
-      folded.set(next, op.input);
-      skip.add(op);
-    }
-  });
+  const { skip, requantInput } = foldReluIntoRequant(ops, new Set(opts.intermediates ?? []));
   for (const op of ops) {
     if (skip.has(op)) continue;
     switch (op.kind) {
@@ -397,9 +379,8 @@ export function exportExactOnnx(model: IntegerModel, opts: ExactExportOptions): 
         break;
       }
       case 'requant': {
-        const from = folded.get(op) ?? op.input;
+        const { input: from, clamp } = requantInput(op);
         const src = t.entry(from);
-        const clamp = folded.has(op) ? { lo: Math.max(op.clamp.lo, 0), hi: op.clamp.hi } : op.clamp;
         const y = requant(
           g,
           t.get(from, 'f64'),

@@ -11,7 +11,7 @@
 import { multiplierOf } from '../dyadic.js';
 import { UnsupportedModelError } from '../errors.js';
 import type { ConvOp, DyadicScale, IntegerModel, IntOp, LinearOp, RequantOp } from '../ir.js';
-import { nonNegativeTensors, useCounts } from '../ranges.js';
+import { foldReluIntoRequant, nonNegativeTensors, useCounts } from '../ranges.js';
 import { exportExactOnnx } from './export-exact.js';
 import { exportInt8Onnx } from './export-int8.js';
 import { exactFloatConv, float32Layer } from './float-conv.js';
@@ -240,24 +240,7 @@ export function exportIntegerOnnx(model: IntegerModel, opts: ExportOptions = {})
   const ops = model.ops;
   const nonneg = nonNegativeTensors(ops);
   const uses = useCounts(ops);
-  const keep = new Set(opts.intermediates ?? []);
-  const skip = new Set<IntOp>();
-  // A ReLU feeding only a requant folds into its clamp: round(relu(x)·M) clipped to [lo, hi] equals
-  // round(x·M) clipped to [max(lo, 0), hi], because M > 0 and round(0) = 0.
-  const foldedRelu = new Map<IntOp, string>();
-  ops.forEach((op, idx) => {
-    const next = ops[idx + 1];
-    if (
-      op.kind === 'relu' &&
-      next?.kind === 'requant' &&
-      next.input === op.out &&
-      uses.get(op.out) === 1 &&
-      !keep.has(op.out)
-    ) {
-      foldedRelu.set(next, op.input);
-      skip.add(op);
-    }
-  });
+  const { skip, requantInput } = foldReluIntoRequant(ops, new Set(opts.intermediates ?? []));
   const passThrough = (op: { input: string }): Repr => {
     const [repr] = v.any(op.input);
     return repr === 'uint8' ? 'float' : repr;
@@ -336,10 +319,7 @@ export function exportIntegerOnnx(model: IntegerModel, opts: ExportOptions = {})
         return;
       }
       case 'requant': {
-        const src = foldedRelu.get(op) ?? op.input;
-        const clamp = foldedRelu.has(op)
-          ? { lo: Math.max(op.clamp.lo, 0), hi: op.clamp.hi }
-          : op.clamp;
+        const { input: src, clamp } = requantInput(op);
         const rank = ops.find((o) => o.out === op.input)?.kind === 'avgPool' ? 2 : 4;
         v.set(
           op.out,

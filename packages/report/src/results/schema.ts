@@ -86,7 +86,7 @@ export interface ResultsFile {
   results: EvalResult[];
 }
 
-function describeIssue(source: string, error: z.ZodError): string {
+export function describeIssue(source: string, error: z.ZodError): string {
   const issue = error.issues[0]!;
   const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
   return `${source}: ${where}: ${issue.message}`;

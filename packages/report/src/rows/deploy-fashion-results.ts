@@ -1,16 +1,17 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { ResultsFileError } from '../errors.js';
+import {
+  type BenchHeader,
+  benchHeader,
+  benchHeaderShape,
+  parseBenchDoc,
+  readBenchJson,
+  timingSchema,
+} from './bench-file.js';
 import { FLOAT_ENGINE, INT8_ENGINE, SPEEDUP_BATCH } from './deploy-results.js';
 import { type ModelIdentity, sameModel, sameStructure } from './model-identity.js';
 
 // tools/bench/results/deploy-fashion.json as `pnpm bench deploy-fashion` writes it (only the
 // fields used here): one entry per timed model, identified by structure and per-module bits.
-const timingSchema = z.looseObject({
-  batch: z.number().int().positive(),
-  msPerBatch: z.number().positive(),
-});
-
 const configSchema = z.looseObject({
   arch: z.string().min(1),
   channels: z.looseObject({
@@ -26,10 +27,7 @@ const configSchema = z.looseObject({
 });
 
 const deployFashionSchema = z.looseObject({
-  command: z.string().min(1),
-  date: z.string(),
-  machine: z.looseObject({ cpu: z.string(), cores: z.number() }),
-  settings: z.looseObject({ ortIntraOpThreads: z.number().optional() }).optional(),
+  ...benchHeaderShape,
   configs: z.array(configSchema).min(1),
 });
 
@@ -39,12 +37,7 @@ export interface FashionTiming {
   msAtSpeedupBatch: ReadonlyMap<string, number>;
 }
 
-export interface FashionDeployMeasurements {
-  source: string;
-  command: string;
-  date: string;
-  machine: string;
-  threads: number | null;
+export interface FashionDeployMeasurements extends BenchHeader {
   timings: readonly FashionTiming[];
 }
 
@@ -73,20 +66,9 @@ export function parseDeployFashionResults(
   value: unknown,
   source: string,
 ): FashionDeployMeasurements {
-  const parsed = deployFashionSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ResultsFileError(
-      `${source}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`,
-    );
-  }
-  const d = parsed.data;
+  const d = parseBenchDoc(deployFashionSchema, value, source);
   return {
-    source,
-    command: d.command,
-    date: d.date,
-    machine: `${d.machine.cpu}, ${d.machine.cores} cores`,
-    threads: d.settings?.ortIntraOpThreads ?? null,
+    ...benchHeader(d, source),
     timings: d.configs.map((c) => ({
       identity: {
         arch: c.arch,
@@ -106,15 +88,7 @@ export function parseDeployFashionResults(
 }
 
 export async function readDeployFashionResults(file: string): Promise<FashionDeployMeasurements> {
-  let value: unknown;
-  try {
-    value = JSON.parse(await readFile(file, 'utf8'));
-  } catch (err) {
-    throw new ResultsFileError(
-      `${file}: cannot read deploy-fashion results (${(err as Error).message})`,
-    );
-  }
-  return parseDeployFashionResults(value, file);
+  return parseDeployFashionResults(await readBenchJson(file, 'deploy-fashion results'), file);
 }
 
 /**

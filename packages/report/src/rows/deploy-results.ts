@@ -1,18 +1,16 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { ResultsFileError } from '../errors.js';
+import {
+  type BenchHeader,
+  benchHeader,
+  benchHeaderShape,
+  parseBenchDoc,
+  readBenchJson,
+  timingSchema,
+} from './bench-file.js';
 
 // tools/bench/results/deploy.json as `pnpm bench deploy` writes it (only the fields used here).
-const timingSchema = z.looseObject({
-  batch: z.number().int().positive(),
-  msPerBatch: z.number().positive(),
-});
-
 const deploySchema = z.looseObject({
-  command: z.string().min(1),
-  date: z.string(),
-  machine: z.looseObject({ cpu: z.string(), cores: z.number() }),
-  settings: z.looseObject({ ortIntraOpThreads: z.number().optional() }).optional(),
+  ...benchHeaderShape,
   results: z.array(
     z.looseObject({ arch: z.string(), engine: z.string(), timings: z.array(timingSchema) }),
   ),
@@ -33,12 +31,7 @@ export interface CpuSpeedup {
   int8Ms: number;
 }
 
-export interface DeployMeasurements {
-  source: string;
-  command: string;
-  date: string;
-  machine: string;
-  threads: number | null;
+export interface DeployMeasurements extends BenchHeader {
   byArch: ReadonlyMap<string, CpuSpeedup>;
 }
 
@@ -47,14 +40,7 @@ export function looksLikeDeployResults(value: unknown): boolean {
 }
 
 export function parseDeployResults(value: unknown, source: string): DeployMeasurements {
-  const parsed = deploySchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ResultsFileError(
-      `${source}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`,
-    );
-  }
-  const d = parsed.data;
+  const d = parseBenchDoc(deploySchema, value, source);
   const ms = (arch: string, engine: string) =>
     d.results
       .find((r) => r.arch === arch && r.engine === engine)
@@ -67,22 +53,9 @@ export function parseDeployResults(value: unknown, source: string): DeployMeasur
       byArch.set(arch, { ratio: floatMs / int8Ms, floatMs, int8Ms });
     }
   }
-  return {
-    source,
-    command: d.command,
-    date: d.date,
-    machine: `${d.machine.cpu}, ${d.machine.cores} cores`,
-    threads: d.settings?.ortIntraOpThreads ?? null,
-    byArch,
-  };
+  return { ...benchHeader(d, source), byArch };
 }
 
 export async function readDeployResults(file: string): Promise<DeployMeasurements> {
-  let value: unknown;
-  try {
-    value = JSON.parse(await readFile(file, 'utf8'));
-  } catch (err) {
-    throw new ResultsFileError(`${file}: cannot read deploy results (${(err as Error).message})`);
-  }
-  return parseDeployResults(value, file);
+  return parseDeployResults(await readBenchJson(file, 'deploy results'), file);
 }
