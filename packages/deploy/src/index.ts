@@ -27,7 +27,7 @@ export {
   writePacked,
 } from './packed.js';
 export { type ReferenceResult, type RefTensor, runReference } from './reference.js';
-export { RUN_BATCH } from './run-batch.js';
+export { runOptionsFor } from './run-batch.js';
 export {
   OrtRunner,
   type OutputArray,

@@ -1,15 +1,29 @@
-// Images per session.run that give each engine its best throughput on a CPU (OrtRunner splits a
-// larger batch into chunks of this size; results are identical). Measured with ORT 1.30 on the
-// 2-vCPU Xeon, 224², 1 intra-op thread, process CPU ms per image:
-// - exact, ResNet18, batch 1/2/4/8/32 in one run: 19.9/20.9/24.5/28.7/36.1; batch 8 run as chunks
-//   of 8/2/1: 27.2/23.1/19.9 (ResNet50: 117/89/80). Its float64 requant chains and im2col bytes
-//   fall out of the 2 MB L2 beyond one image;
-// - fast: 22.3 (b1), 23.4 (b8), 25.0 (b32); int8: 9.1/7.4/7.6; the float model: 25.6/23.5/23.6.
+// How each engine runs fastest on a CPU: images per session.run, and whether the chunks of a larger
+// batch go to worker threads (OrtRunner `workers`; results are identical either way). Measured with
+// ORT 1.30 on the 2-vCPU Xeon, 224², ResNet18, each configuration alone in its process:
+// - exact, process CPU ms per image at 1 thread, batch 1/4/8 in one run: 19.2/21.5/22.9 (its
+//   float64 requant chains and im2col bytes fall out of the 2 MB L2 beyond one image), so chunks of
+//   one image; and its Round/Cast/Concat kernels are single-threaded, so batch 8 as two worker
+//   threads × 1 thread reaches 95–98 img/s against 73 for one 2-thread session (ResNet50: 27.9 vs
+//   19.4). A lone image still runs in-process on both threads (14.1 ms);
+// - int8: 7.9/7.5/7.6 ms per image at batch 1/4/8 on one thread; one 2-thread session over chunks
+//   of 8 gives 254 img/s, two workers 197–223, so no workers; the float model likewise (83.5 vs 69.6).
+import { availableParallelism } from 'node:os';
 import type { Engine } from './onnx/export-int.js';
+import type { RunnerOptions } from './runner.js';
 
-export const RUN_BATCH: Readonly<Record<Engine | 'float', number>> = {
-  exact: 1,
-  fast: 1,
-  int8: 8,
-  float: 8,
+const POLICY: Readonly<Record<Engine | 'float', { batchSize: number; workers: boolean }>> = {
+  exact: { batchSize: 1, workers: true },
+  fast: { batchSize: 1, workers: true },
+  int8: { batchSize: 8, workers: false },
+  float: { batchSize: 8, workers: false },
 };
+
+/** OrtRunner chunking for `engine` with `threads` threads in all (default: every core). */
+export function runOptionsFor(
+  engine: Engine | 'float',
+  threads = availableParallelism(),
+): Required<Pick<RunnerOptions, 'batchSize' | 'workers' | 'intraOpThreads'>> {
+  const p = POLICY[engine];
+  return { batchSize: p.batchSize, workers: p.workers ? threads : 1, intraOpThreads: threads };
+}

@@ -1,24 +1,28 @@
 // Run exported ONNX models with onnxruntime-node: CPU by default, any execution provider the local
 // runtime ships (e.g. 'webgpu', 'cuda'), batching over the first axis, and intra-op thread control.
+import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { RuntimeError } from './errors.js';
+import { type OutputArray, WorkerSession } from './ort-workers.js';
+
+export type { OutputArray } from './ort-workers.js';
 
 export interface RunnerOptions {
   /** e.g. ['cpu'] (default), ['webgpu', 'cpu'], ['cuda', 'cpu']. */
   executionProviders?: string[];
-  /** ORT intra-op threads (default: ORT's choice). */
+  /** Threads in all (default: the machine's available parallelism). */
   intraOpThreads?: number;
-  /** Images per session.run (default 32); RUN_BATCH gives each engine's fastest chunk size. */
+  /** Images per session.run (default 32); runOptionsFor(engine) gives each engine's fastest chunking. */
   batchSize?: number;
   /**
-   * Sessions running chunks concurrently (default 1), each with `intraOpThreads` threads. ORT's
-   * Round, Cast, Slice and Pad kernels are single-threaded, so for batches of several chunks two
-   * 1-thread sessions use two cores better than one 2-thread session (weights are loaded twice).
+   * Worker threads that run the chunks of a multi-chunk batch concurrently (default 1: no workers),
+   * each with its own session of intraOpThreads/workers threads. A batch of one chunk always runs
+   * in the calling thread's session with every thread. ORT's Round, Cast, Slice and Concat kernels
+   * are single-threaded, so the `exact` graph keeps two cores busier as two 1-thread sessions
+   * (the weights are loaded once more per worker, when the first multi-chunk batch arrives).
    */
-  sessions?: number;
+  workers?: number;
 }
-
-export type OutputArray = Float32Array | Int32Array;
 
 export interface RunResult {
   logits: Float32Array;
@@ -28,50 +32,72 @@ export interface RunResult {
 
 export class OrtRunner {
   private disposed = false;
+  private pool: Promise<WorkerSession[]> | undefined;
 
   private constructor(
-    private readonly sessions: ort.InferenceSession[],
-    private readonly batchSize: number,
+    private readonly session: ort.InferenceSession,
+    private readonly model: Uint8Array | string,
+    private readonly opts: Required<
+      Pick<RunnerOptions, 'intraOpThreads' | 'batchSize' | 'workers'>
+    > &
+      Pick<RunnerOptions, 'executionProviders'>,
     readonly source: string,
   ) {}
-
-  private get session(): ort.InferenceSession {
-    return this.sessions[0] as ort.InferenceSession;
-  }
 
   /** Load an ONNX model from bytes or a file path. */
   static async create(model: Uint8Array | string, opts: RunnerOptions = {}): Promise<OrtRunner> {
     const source = typeof model === 'string' ? model : 'ONNX model';
-    const so: ort.InferenceSession.SessionOptions = {
-      executionProviders: opts.executionProviders ?? ['cpu'],
-      graphOptimizationLevel: 'all',
-      logSeverityLevel: 3, // errors only: ORT warns about symbolic output shapes it merges leniently
-      ...(opts.intraOpThreads
-        ? { intraOpNumThreads: opts.intraOpThreads, interOpNumThreads: 1 }
-        : {}),
-    };
-    const count = opts.sessions ?? 1;
-    if (!Number.isInteger(count) || count < 1)
-      throw new RuntimeError(`${source}: sessions must be a positive integer, got ${count}`);
-    const sessions: ort.InferenceSession[] = [];
+    const threads = opts.intraOpThreads ?? availableParallelism();
+    const workers = opts.workers ?? 1;
+    for (const [flag, v] of [
+      ['intraOpThreads', threads],
+      ['workers', workers],
+      ['batchSize', opts.batchSize ?? 32],
+    ] as const)
+      if (!Number.isInteger(v) || v < 1)
+        throw new RuntimeError(`${source}: ${flag} must be a positive integer, got ${v}`);
+    let session: ort.InferenceSession;
     try {
-      for (let i = 0; i < count; i++)
-        sessions.push(
-          typeof model === 'string'
-            ? await ort.InferenceSession.create(model, so)
-            : await ort.InferenceSession.create(model, so),
-        );
-      return new OrtRunner(sessions, opts.batchSize ?? 32, source);
+      session =
+        typeof model === 'string'
+          ? await ort.InferenceSession.create(model, sessionOptions(opts, threads))
+          : await ort.InferenceSession.create(model, sessionOptions(opts, threads));
     } catch (e) {
-      for (const s of sessions) await s.release();
       throw new RuntimeError(
         `${source}: onnxruntime could not load the model: ${(e as Error).message.split('\n')[0]}`,
       );
     }
+    return new OrtRunner(
+      session,
+      model,
+      { ...opts, intraOpThreads: threads, batchSize: opts.batchSize ?? 32, workers },
+      source,
+    );
   }
 
   get outputNames(): readonly string[] {
     return this.session.outputNames;
+  }
+
+  private workerSessions(): Promise<WorkerSession[]> {
+    if (!this.pool) {
+      const threads = Math.max(1, Math.floor(this.opts.intraOpThreads / this.opts.workers));
+      // no spinning: each worker's pool would spin against the other worker's compute
+      const so = sessionOptions(this.opts, threads, false);
+      const created = Array.from({ length: this.opts.workers }, () =>
+        WorkerSession.create(this.model, so, this.source),
+      );
+      this.pool = Promise.allSettled(created).then(async (all) => {
+        const ok = all.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+        const bad = all.find((r) => r.status === 'rejected');
+        if (bad) {
+          await Promise.all(ok.map((w) => w.release()));
+          throw bad.reason;
+        }
+        return ok;
+      });
+    }
+    return this.pool;
   }
 
   /** Run a float32 NCHW batch [N,C,H,W]; splits it into chunks of `batchSize`. */
@@ -84,23 +110,31 @@ export class OrtRunner {
       throw new RuntimeError(
         `${this.source}: input has ${input.length} values, shape [${shape.join(',')}] needs ${n * c * h * w}`,
       );
+    const per = c * h * w;
+    const size = this.opts.batchSize;
     const starts: number[] = [];
-    for (let b0 = 0; b0 < n; b0 += this.batchSize) starts.push(b0);
+    for (let b0 = 0; b0 < n; b0 += size) starts.push(b0);
+    const chunk = (b0: number) => {
+      const nb = Math.min(size, n - b0);
+      return [input.subarray(b0 * per, (b0 + nb) * per), [nb, c, h, w]] as const;
+    };
+    const runners: Array<
+      (x: Float32Array, s: readonly number[]) => Promise<Map<string, OutputArray>>
+    > =
+      starts.length > 1 && this.opts.workers > 1
+        ? (await this.workerSessions()).map((ws) => (x, s) => ws.run(x, s))
+        : [(x, s) => this.runInProcess(x, s)];
     // results[i]: chunk i's outputs by name; each session takes the next chunk until none is left
     const results: Array<Map<string, OutputArray>> = [];
     let next = 0;
-    const worker = async (session: ort.InferenceSession) => {
-      while (next < starts.length) {
-        const i = next++;
-        const b0 = starts[i] as number;
-        results[i] = await this.runChunk(session, input, b0, Math.min(this.batchSize, n - b0), [
-          c,
-          h,
-          w,
-        ]);
-      }
-    };
-    await Promise.all(this.sessions.map(worker));
+    await Promise.all(
+      runners.map(async (runChunk) => {
+        while (next < starts.length) {
+          const i = next++;
+          results[i] = await runChunk(...chunk(starts[i] as number));
+        }
+      }),
+    );
     const chunks = new Map<string, OutputArray[]>();
     for (const r of results) {
       for (const [name, arr] of r) {
@@ -117,27 +151,20 @@ export class OrtRunner {
     return { logits, outputs };
   }
 
-  private async runChunk(
-    session: ort.InferenceSession,
-    input: Float32Array,
-    b0: number,
-    nb: number,
-    [c, h, w]: [number, number, number],
+  private async runInProcess(
+    x: Float32Array,
+    shape: readonly number[],
   ): Promise<Map<string, OutputArray>> {
-    const per = c * h * w;
+    const session = this.session;
     const feed = {
-      [session.inputNames[0] as string]: new ort.Tensor(
-        'float32',
-        input.subarray(b0 * per, (b0 + nb) * per),
-        [nb, c, h, w],
-      ),
+      [session.inputNames[0] as string]: new ort.Tensor('float32', x, [...shape]),
     };
     let res: ort.InferenceSession.ReturnType;
     try {
       res = await session.run(feed);
     } catch (e) {
       throw new RuntimeError(
-        `${this.source}: onnxruntime failed on input [${nb},${c},${h},${w}]: ${(e as Error).message.split('\n')[0]}`,
+        `${this.source}: onnxruntime failed on input [${shape.join(',')}]: ${(e as Error).message.split('\n')[0]}`,
       );
     }
     const out = new Map<string, OutputArray>();
@@ -158,8 +185,25 @@ export class OrtRunner {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    for (const s of this.sessions) await s.release();
+    await this.session.release();
+    const pool = await this.pool?.catch(() => []);
+    if (pool) await Promise.all(pool.map((w) => w.release()));
   }
+}
+
+function sessionOptions(
+  opts: RunnerOptions,
+  threads: number,
+  spinning = true,
+): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: opts.executionProviders ?? ['cpu'],
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3, // errors only: ORT warns about symbolic output shapes it merges leniently
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    ...(spinning ? {} : { extra: { session: { 'intra_op.allow_spinning': '0' } } }),
+  };
 }
 
 function concat(list: OutputArray[]): OutputArray {

@@ -6,7 +6,7 @@ import { exportIntegerOnnx } from '../src/onnx/export-int.js';
 import { onnx } from '../src/onnx/proto.js';
 import { planSplit } from '../src/onnx/split.js';
 import { runReference } from '../src/reference.js';
-import { RUN_BATCH } from '../src/run-batch.js';
+import { runOptionsFor } from '../src/run-batch.js';
 import { runOnnx } from '../src/runner.js';
 import { images, saturated, TINY_BASIC, TINY_BOTTLENECK, tiny } from './helpers/tiny.js';
 
@@ -42,12 +42,13 @@ describe.each([
     const ref = runReference(model, x, shape);
     const f32 = exportIntegerOnnx(model, { exactKernels: 'float32' });
     expect(opTypes(f32)).not.toContain('MatMulIntegerToFloat');
-    // the integer graph in its preferred chunks (one image per session.run), the other in one run
-    for (const [bytes, batchSize] of [
-      [exportIntegerOnnx(model), RUN_BATCH.exact],
-      [f32, n],
+    // the integer graph as the engine runs it (one image per session.run, in worker threads), the
+    // other in one run
+    for (const [bytes, opts] of [
+      [exportIntegerOnnx(model), runOptionsFor('exact', 2)],
+      [f32, { batchSize: n }],
     ] as const) {
-      const res = await runOnnx(bytes, x, shape, { batchSize });
+      const res = await runOnnx(bytes, x, shape, opts);
       expect(Array.from(res.outputs.get('logits_int') as Int32Array)).toEqual(
         Array.from(ref.logitsInt),
       );

@@ -1,8 +1,9 @@
-// OrtRunner: chunking and concurrent sessions return exactly what one session.run returns.
+// OrtRunner: chunking and worker-thread sessions return exactly what one session.run returns.
 import { describe, expect, it } from 'vitest';
 import { RuntimeError } from '../src/errors.js';
 import { integerModelFromHawq } from '../src/from-hawq.js';
 import { exportIntegerOnnx } from '../src/onnx/export-int.js';
+import { runOptionsFor } from '../src/run-batch.js';
 import { OrtRunner, runOnnx } from '../src/runner.js';
 import { images, TINY_BASIC, tiny } from './helpers/tiny.js';
 
@@ -13,10 +14,10 @@ describe('OrtRunner', () => {
   const x = images(n, TINY_BASIC.inputSize, 31);
   const shape = [n, 3, TINY_BASIC.inputSize, TINY_BASIC.inputSize];
 
-  it('two concurrent sessions over chunks of 1 and 2 keep the images in order', async () => {
+  it('two worker-thread sessions over chunks of 1 and 2 keep the images in order', async () => {
     const whole = await runOnnx(bytes, x, shape, { batchSize: n });
     for (const batchSize of [1, 2]) {
-      const split = await runOnnx(bytes, x, shape, { batchSize, sessions: 2, intraOpThreads: 1 });
+      const split = await runOnnx(bytes, x, shape, { batchSize, workers: 2, intraOpThreads: 2 });
       expect(Array.from(split.outputs.get('logits_int') as Int32Array)).toEqual(
         Array.from(whole.outputs.get('logits_int') as Int32Array),
       );
@@ -24,7 +25,36 @@ describe('OrtRunner', () => {
     }
   });
 
-  it('rejects a session count that is not a positive integer', async () => {
-    await expect(OrtRunner.create(bytes, { sessions: 0 })).rejects.toThrow(RuntimeError);
+  it('runs a one-chunk batch in process and later batches on the same workers', async () => {
+    const r = await OrtRunner.create(bytes, { ...runOptionsFor('exact', 2) });
+    try {
+      const one = await r.run(x.subarray(0, x.length / n), [1, ...shape.slice(1)]);
+      const all = await r.run(x, shape);
+      const again = await r.run(x, shape);
+      const per = one.logits.length;
+      expect(Array.from(all.logits.subarray(0, per))).toEqual(Array.from(one.logits));
+      expect(Array.from(again.logits)).toEqual(Array.from(all.logits));
+    } finally {
+      await r.dispose();
+    }
+    await expect(r.run(x, shape)).rejects.toThrow(/disposed/);
+  });
+
+  it('reports a run failure inside a worker as a one-line RuntimeError', async () => {
+    const r = await OrtRunner.create(bytes, { batchSize: 1, workers: 2, intraOpThreads: 2 });
+    try {
+      // 2 channels: the graph wants 3; the error comes from onnxruntime inside the worker
+      const bad = new Float32Array(2 * 2 * TINY_BASIC.inputSize ** 2);
+      await expect(r.run(bad, [2, 2, TINY_BASIC.inputSize, TINY_BASIC.inputSize])).rejects.toThrow(
+        /onnxruntime failed on input \[1,2,/,
+      );
+    } finally {
+      await r.dispose();
+    }
+  });
+
+  it('rejects worker, thread and chunk counts that are not positive integers', async () => {
+    for (const opts of [{ workers: 0 }, { intraOpThreads: 1.5 }, { batchSize: -1 }])
+      await expect(OrtRunner.create(bytes, opts)).rejects.toThrow(RuntimeError);
   });
 });

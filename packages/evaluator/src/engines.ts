@@ -3,7 +3,7 @@
 // graph (QLinearConv + QLinearAdd; fastest, 16-bit residuals held in 8 bits), `tfjs` the fake-quant
 // Q-model forward that training uses (HAWQ's validate() in float32 tfjs arithmetic).
 import type { Tensor } from '@hawq-ts/checkpoint';
-import { exportIntegerOnnx, integerModelFromHawq, OrtRunner, RUN_BATCH } from '@hawq-ts/deploy';
+import { exportIntegerOnnx, integerModelFromHawq, OrtRunner, runOptionsFor } from '@hawq-ts/deploy';
 import { type QResNet, qResNetForward } from '@hawq-ts/models';
 import * as tf from '@tensorflow/tfjs';
 import { UnknownEngineError } from './errors.js';
@@ -49,11 +49,12 @@ export async function createOrtEngine(
     source: opts.source ?? 'state_dict',
   });
   const onnx = exportIntegerOnnx(model, { engine: DEPLOY_ENGINE[engine] });
+  // each engine runs in its fastest chunking (identical results) unless a chunk size is given
+  const policy = runOptionsFor(DEPLOY_ENGINE[engine], opts.intraOpThreads);
   const runner = await OrtRunner.create(onnx, {
-    ...(opts.intraOpThreads ? { intraOpThreads: opts.intraOpThreads } : {}),
+    ...policy,
     ...(opts.executionProviders ? { executionProviders: opts.executionProviders } : {}),
-    // without an explicit size, each engine runs in its fastest chunk size (identical results)
-    batchSize: opts.batchSize ?? RUN_BATCH[DEPLOY_ENGINE[engine]],
+    ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
   });
   return {
     name: engine,

@@ -1,11 +1,13 @@
-// Latency measurement shared by the deploy benchmarks (`deploy`, `deploy-fashion`): ONNX graphs
-// timed round-robin on onnxruntime-node in one child process, PyTorch CPU in its own, both
-// reporting median wall and process-CPU ms per batch and the peak RSS of the measuring process.
+// Latency measurement shared by the deploy benchmarks (`deploy`, `deploy-fashion`): each ONNX graph
+// timed alone in a child process of its own (the way a user runs one model), PyTorch CPU in its
+// own, both reporting median wall and process-CPU ms per batch and the peak RSS of the process.
+// Not round-robin in one process: an idle ORT session's thread pool keeps spinning after its run
+// and slowed the next session's run 2.5–4× (ResNet18 float b1: 33.4 ms round-robin, 13.2 alone).
 // (The leading `_` keeps this module out of cli.ts's topic list.)
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OrtRunner, RUN_BATCH } from '@hawq-ts/deploy';
+import { OrtRunner, type RunnerOptions, runOptionsFor } from '@hawq-ts/deploy';
 import { PYTHON, round } from './util.js';
 
 export const CLI = join(dirname(fileURLToPath(import.meta.url)), 'cli.js');
@@ -19,27 +21,31 @@ export interface Timing {
   runs: number;
 }
 
-/** What the timing child measures: each model is `{ name, file, batchSize }` (ORT run chunk). */
+/** What the timing child measures: one ONNX file, run by an OrtRunner with `runner` options. */
 export interface OrtTimingJob {
   batches: number[];
-  /** Per model and batch size; every model gets at least 3 runs, at most `maxRounds` (15). */
+  /** Per batch size; at least 3 runs, at most `maxRounds` (100). */
   budgetMs: number;
-  /** Tiny models need more than 15 runs in their budget for a steady median. */
+  /** Tiny models need more than 100 runs in their budget for a steady median. */
   maxRounds?: number;
-  threads: number;
-  sessions: number;
   inputSize: number;
-  models: Array<{ name: string; file: string; batchSize: number }>;
+  file: string;
+  runner: RunnerOptions;
 }
 
 export interface OrtTimingResult {
-  timings: Record<string, Timing[]>;
+  timings: Timing[];
   peakRssMB: number;
 }
 
-/** The images per session.run an engine is fastest at (@hawq-ts/deploy RUN_BATCH). */
-export function chunkOf(engine: string): number {
-  return RUN_BATCH[engine as keyof typeof RUN_BATCH] ?? 32;
+/**
+ * How a benchmark runs `engine` on `threads` threads: the deploy package's own policy
+ * (runOptionsFor: chunk size, worker threads), so the figures are what users get.
+ */
+export function runnerFor(engine: string, threads: number): RunnerOptions {
+  const known = ['exact', 'fast', 'int8', 'float'] as const;
+  const e = known.find((k) => k === engine);
+  return e ? runOptionsFor(e, threads) : { batchSize: 32, workers: 1, intraOpThreads: threads };
 }
 
 /** Deterministic NCHW images with 3 channels, values roughly in [-2, 2]. */
@@ -53,77 +59,50 @@ export function randomImages(n: number, seed: number, size: number): Float32Arra
 
 const median = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)] as number;
 
-/**
- * Time several runners round-robin (one run of each in turn), so load from other processes on this
- * shared machine hits every engine alike and the ratios stay meaningful; median per engine.
- */
-export async function timeInterleaved(
-  runners: Array<[string, OrtRunner]>,
+/** Median wall and CPU time of `runner` per batch size, after two warm-up runs of each. */
+export async function timeRunner(
+  runner: OrtRunner,
   batches: number[],
   budgetMs: number,
   size: number,
-  maxRounds = 15,
-): Promise<Map<string, Timing[]>> {
-  const out = new Map<string, Timing[]>(runners.map(([n]) => [n, []]));
+  maxRounds = 100,
+): Promise<Timing[]> {
+  const out: Timing[] = [];
   for (const b of batches) {
     const x = randomImages(b, b, size);
     const shape = [b, 3, size, size];
-    for (const [, r] of runners) await r.run(x, shape); // warm-up
-    const times = new Map<string, number[]>(runners.map(([n]) => [n, []]));
-    const cpu = new Map<string, number[]>(runners.map(([n]) => [n, []]));
+    for (let i = 0; i < 2; i++) await runner.run(x, shape);
+    const times: number[] = [];
+    const cpu: number[] = [];
     const t0 = performance.now();
-    for (
-      let round = 0;
-      round < 3 || (performance.now() - t0 < budgetMs && round < maxRounds);
-      round++
-    ) {
-      for (const [name, r] of runners) {
-        const c = process.cpuUsage();
-        const t = performance.now();
-        await r.run(x, shape);
-        times.get(name)?.push(performance.now() - t);
-        const used = process.cpuUsage(c);
-        cpu.get(name)?.push((used.user + used.system) / 1000);
-      }
+    while (times.length < 3 || (performance.now() - t0 < budgetMs && times.length < maxRounds)) {
+      const c = process.cpuUsage();
+      const t = performance.now();
+      await runner.run(x, shape);
+      times.push(performance.now() - t);
+      const used = process.cpuUsage(c);
+      cpu.push((used.user + used.system) / 1000);
     }
-    for (const [name, ts] of times) {
-      const med = median(ts);
-      out.get(name)?.push({
-        batch: b,
-        imagesPerSecond: round((b * 1000) / med, 1),
-        msPerBatch: round(med, 2),
-        cpuMsPerBatch: round(median(cpu.get(name) ?? []), 2),
-        runs: ts.length,
-      });
-    }
+    const med = median(times);
+    out.push({
+      batch: b,
+      imagesPerSecond: round((b * 1000) / med, 1),
+      msPerBatch: round(med, 2),
+      cpuMsPerBatch: round(median(cpu), 2),
+      runs: times.length,
+    });
   }
   return out;
 }
 
-/** Child side of timeOnnxFiles (`pnpm bench TOPIC --child JOB_JSON`): prints OrtTimingResult. */
+/** Child side of timeOnnxFile (`pnpm bench TOPIC --child JOB_JSON`): prints OrtTimingResult. */
 export async function runTimingChild(jobJson: string): Promise<void> {
   const job = JSON.parse(jobJson) as OrtTimingJob;
-  const runners: Array<[string, OrtRunner]> = [];
-  for (const m of job.models) {
-    runners.push([
-      m.name,
-      await OrtRunner.create(m.file, {
-        intraOpThreads: Math.max(1, Math.floor(job.threads / job.sessions)),
-        sessions: job.sessions,
-        batchSize: m.batchSize,
-      }),
-    ]);
-  }
-  const timings = await timeInterleaved(
-    runners,
-    job.batches,
-    job.budgetMs * runners.length,
-    job.inputSize,
-    job.maxRounds,
-  );
-  for (const [, r] of runners) await r.dispose();
+  const runner = await OrtRunner.create(job.file, job.runner);
+  const timings = await timeRunner(runner, job.batches, job.budgetMs, job.inputSize, job.maxRounds);
+  await runner.dispose();
   const result: OrtTimingResult = {
-    timings: Object.fromEntries(timings),
+    timings,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
   };
   process.stdout.write(JSON.stringify(result));
@@ -142,15 +121,12 @@ export function spawnJson<T>(cmd: string, argv: string[], threads: number, input
   return JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as T;
 }
 
-/**
- * Times ONNX files interleaved in a fresh child process (`topic` must route `--child` to
- * runTimingChild), so the peak RSS is that of the ORT sessions alone.
- */
-export function timeOnnxFiles(topic: string, job: OrtTimingJob): OrtTimingResult {
+/** Times one ONNX file in a fresh child process (`topic` must route `--child` to runTimingChild). */
+export function timeOnnxFile(topic: string, job: OrtTimingJob): OrtTimingResult {
   return spawnJson<OrtTimingResult>(
     process.execPath,
     [CLI, topic, '--child', JSON.stringify(job)],
-    job.threads,
+    job.runner.intraOpThreads ?? 2,
   );
 }
 
@@ -170,7 +146,7 @@ with torch.no_grad():
     for b in batches:
         x = torch.randn(b, 3, ${inputSize}, ${inputSize})
         model(x); times = []; cpu = []; t0 = time.perf_counter()
-        while len(times) < 3 or (time.perf_counter() - t0 < budget and len(times) < 20):
+        while len(times) < 3 or (time.perf_counter() - t0 < budget and len(times) < 100):
             c = time.process_time(); t = time.perf_counter(); model(x)
             times.append(time.perf_counter() - t); cpu.append(time.process_time() - c)
         times.sort(); cpu.sort(); med = times[len(times) // 2]

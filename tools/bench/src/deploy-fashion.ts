@@ -5,8 +5,8 @@
 // built-in scheme's bit config, or the file's `bitConfig`) — as a synthetic HAWQ checkpoint (random
 // weights, HAWQ-calibrated scales: latency does not depend on the weights), exports its `int8`
 // (QLinearConv + QLinearAdd; int4 layers in int8 containers) and `exact` integer graphs and, per
-// structure, the float ORT graph, and times them all round-robin in one child process (2 intra-op
-// threads) at batch 1/8/32, wall and CPU ms, with PyTorch CPU float of the same structure beside
+// structure, the float ORT graph, and times each alone in a child process of its own (2 threads,
+// run as @hawq-ts/deploy runs that engine) at batch 1/8/32, wall and CPU ms, with PyTorch CPU float of the same structure beside
 // them. Each entry records the resolved identity the report matches rows by (@hawq-ts/report
 // ModelIdentity), so a measurement never stands for a different bit map or input size.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,11 +34,11 @@ import {
   writeFileAtomic,
 } from '@hawq-ts/report';
 import {
-  chunkOf,
   describeTimings,
+  runnerFor,
   runTimingChild,
   type Timing,
-  timeOnnxFiles,
+  timeOnnxFile,
   timeTorch,
 } from './_timing.js';
 import { machineInfo, resultsPath, round, TORCH_RESNET_V1 } from './util.js';
@@ -156,7 +156,7 @@ interface Entry {
   bits: Record<string, number> | null;
   /** Engine → timings per batch size. */
   timings: Record<string, Timing[]>;
-  /** PyTorch's own process (the ORT sessions share one, see ortPeakRssMB). */
+  /** PyTorch's own process (ortPeakRssMB: the largest of the ORT graphs' processes). */
   pytorchPeakRssMB?: number;
 }
 
@@ -183,7 +183,7 @@ export async function run(args: string[]): Promise<void> {
   const configs = fashionConfigs(dir, log);
   const tmp = mkdtempSync(join(tmpdir(), 'hawq-bench-deploy-fashion-'));
   const entries: Entry[] = [];
-  const models: Array<{ name: string; file: string; batchSize: number; inputSize: number }> = [];
+  const models: Array<{ index: number; engine: string; file: string; inputSize: number }> = [];
   let ortPeakRssMB = 0;
   try {
     configs.forEach((c, i) => {
@@ -203,12 +203,7 @@ export async function run(args: string[]): Promise<void> {
       for (const [engine, bytes] of Object.entries(graphs)) {
         const file = join(tmp, `${i}.${engine}.onnx`);
         writeFileSync(file, bytes);
-        models.push({
-          name: `${i}/ort-${engine}`,
-          file,
-          batchSize: chunkOf(engine),
-          inputSize: c.identity.inputSize,
-        });
+        models.push({ index: i, engine, file, inputSize: c.identity.inputSize });
       }
       entries.push({
         arch: c.identity.arch,
@@ -225,29 +220,25 @@ export async function run(args: string[]): Promise<void> {
         `${c.label ?? c.scheme ?? 'fp32'}: synthetic model and ${Object.keys(graphs).join('/')} graphs in ${((performance.now() - t) / 1000).toFixed(1)} s`,
       );
     });
-    // Every ORT graph of every config round-robin in one process, so load hits all alike (a
-    // folder with a second input size gets a second process: its images have another shape).
-    for (const size of new Set(configs.map((c) => c.identity.inputSize))) {
-      const res = timeOnnxFiles('deploy-fashion', {
+    for (const m of models) {
+      const res = timeOnnxFile('deploy-fashion', {
         batches,
         budgetMs: budget,
         maxRounds: values.quick ? 30 : 200,
-        threads,
-        sessions: 1,
-        inputSize: size,
-        models: models.filter((m) => m.inputSize === size),
+        inputSize: m.inputSize,
+        file: m.file,
+        runner: runnerFor(m.engine, threads),
       });
       ortPeakRssMB = Math.max(ortPeakRssMB, res.peakRssMB);
-      for (const [name, timings] of Object.entries(res.timings)) {
-        const [index, engine] = name.split('/') as [string, string];
-        (entries[Number(index)] as Entry).timings[engine] = timings;
-      }
+      (entries[m.index] as Entry).timings[`ort-${m.engine}`] = res.timings;
     }
     for (const e of entries) {
       for (const [engine, ts] of Object.entries(e.timings))
         log(`${e.label ?? e.scheme ?? 'fp32'} ${engine}: ${describeTimings(ts)}`);
     }
-    log(`ORT process (all ${models.length} sessions): peak RSS ${ortPeakRssMB.toFixed(0)} MB`);
+    log(
+      `ORT processes (${models.length} graphs, one each): peak RSS ${ortPeakRssMB.toFixed(0)} MB`,
+    );
     if (!values['no-torch']) {
       configs.forEach((c, i) => {
         if (c.identity.bits !== null) return;
@@ -285,7 +276,6 @@ export async function run(args: string[]): Promise<void> {
     machine: { ...machineInfo(), loadAverageAtStart: loadAtStart },
     settings: {
       ortIntraOpThreads: threads,
-      ortSessions: 1,
       torchThreads: threads,
       resultsDir: relativeToRepo(dir),
       models:

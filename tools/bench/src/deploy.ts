@@ -1,4 +1,4 @@
-// `pnpm bench deploy [--quick] [--threads N] [--sessions N]`: integer inference on onnxruntime-node (2 intra-op threads) for
+// `pnpm bench deploy [--quick] [--threads N]`: integer inference on onnxruntime-node (2 threads) for
 // full-width ResNet18/ResNet50 at 224×224, batch 1/8/32 — the `exact` integer graph (integer
 // GEMMs in NHWC; `exact-f32conv` is the previous exact graph with integer-valued float32 convs, for
 // comparison), the `fast` (QLinearConv + float32 residual stream) and `int8` (int8 end to end)
@@ -8,8 +8,9 @@
 // uniform8 checkpoints (random weights, HAWQ-calibrated scales; @hawq-ts/deploy synthetic.ts).
 // Also measures how often HAWQ's float32 simulation of the accumulator, and the fast and int8
 // engines, disagree with the exact integer graph on these full-size models and on the golden cases.
-// The four ORT models of one architecture are timed round-robin in one child process (the machine
-// is shared, so interleaving keeps the ratios fair); PyTorch runs in its own process.
+// Each ORT graph is timed alone in a child process of its own, run the way @hawq-ts/deploy runs that
+// engine for users (runOptionsFor: chunk size, worker threads); PyTorch runs in its own process.
+// Run it on an idle machine: the figures are wall-clock throughput.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,18 +21,18 @@ import {
   integerModelFromHawq,
   RESNET18,
   RESNET50,
-  RUN_BATCH,
   runGoldenCaseOnOrt,
   runOnnx,
+  runOptionsFor,
   syntheticHawqResNet,
 } from '@hawq-ts/deploy';
 import {
-  chunkOf,
   describeTimings,
   randomImages,
+  runnerFor,
   runTimingChild,
   type Timing,
-  timeOnnxFiles,
+  timeOnnxFile,
   timeTorch,
 } from './_timing.js';
 import { machineInfo, resultsPath, round, TORCH_RESNET_V1 } from './util.js';
@@ -39,16 +40,14 @@ import { machineInfo, resultsPath, round, TORCH_RESNET_V1 } from './util.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsFile = resultsPath('deploy');
 const SIZE = 224;
-/** ORT intra-op and torch threads; `--threads 1` gives load-robust CPU-bound figures on a busy machine. */
+/** ORT and torch threads; `--threads 1` gives load-robust CPU-bound figures on a busy machine. */
 let THREADS = 2;
-/** `--sessions N`: each ORT graph runs N concurrent sessions of THREADS/N threads (OrtRunner `sessions`). */
-let SESSIONS = 1;
 
 interface ConfigResult {
   arch: string;
   engine: string;
   timings: Timing[];
-  /** Peak RSS of the measuring process (for ORT: one process holding every ORT session of the arch). */
+  /** Peak RSS of the measuring process (for ORT: the one graph's process, worker threads included). */
   peakRssMB: number;
 }
 
@@ -77,14 +76,6 @@ export async function run(args: string[]): Promise<void> {
     THREADS = Number(args[threadsAt + 1]);
     if (!Number.isInteger(THREADS) || THREADS < 1)
       throw new Error(`--threads needs a positive integer, got '${args[threadsAt + 1]}'`);
-  }
-  const sessionsAt = args.indexOf('--sessions');
-  if (sessionsAt >= 0) {
-    SESSIONS = Number(args[sessionsAt + 1]);
-    if (!Number.isInteger(SESSIONS) || SESSIONS < 1 || SESSIONS > THREADS)
-      throw new Error(
-        `--sessions needs an integer from 1 to --threads (${THREADS}), got '${args[sessionsAt + 1]}'`,
-      );
   }
   const batches = quick ? [1, 8] : [1, 8, 32];
   const budget = quick ? 600 : 2500;
@@ -121,7 +112,7 @@ export async function run(args: string[]): Promise<void> {
       t = performance.now();
       const x = randomImages(evalImages, 99, SIZE);
       const shape = [evalImages, 3, SIZE, SIZE];
-      const ortOpts = { intraOpThreads: THREADS, batchSize: 8 };
+      const ortOpts = { intraOpThreads: THREADS, batchSize: 8, workers: 1 };
       const exact = (await runOnnx(graphs.exact as Uint8Array, x, shape, ortOpts)).outputs.get(
         'logits_int',
       ) as Int32Array;
@@ -155,30 +146,30 @@ export async function run(args: string[]): Promise<void> {
       console.error(
         `${arch}: disagreement runs took ${((performance.now() - t) / 1000).toFixed(1)} s`,
       );
-      const ort = timeOnnxFiles('deploy', {
-        batches,
-        budgetMs: budget,
-        threads: THREADS,
-        sessions: SESSIONS,
-        inputSize: SIZE,
-        // each engine runs in its fastest chunk size (RUN_BATCH); the exact-f32conv baseline as before
-        models: Object.entries(files).map(([name, file]) => ({
-          name,
+      for (const [engine, file] of Object.entries(files)) {
+        const ort = timeOnnxFile('deploy', {
+          batches,
+          budgetMs: budget,
+          inputSize: SIZE,
           file,
-          batchSize: name === 'exact-f32conv' ? Math.max(...batches) : chunkOf(name),
-        })),
-      });
-      for (const [engine, timings] of Object.entries(ort.timings)) {
-        configs.push({ arch, engine: `ort-${engine}`, timings, peakRssMB: ort.peakRssMB });
+          // the previous exact graph ran best as one chunk per batch, in process
+          runner:
+            engine === 'exact-f32conv'
+              ? { batchSize: Math.max(...batches), workers: 1, intraOpThreads: THREADS }
+              : runnerFor(engine, THREADS),
+        });
+        configs.push({
+          arch,
+          engine: `ort-${engine}`,
+          timings: ort.timings,
+          peakRssMB: ort.peakRssMB,
+        });
         console.error(
-          `${arch} ort-${engine}: ${describeTimings(timings)}; load ${loadavg()
+          `${arch} ort-${engine}: ${describeTimings(ort.timings)}; peak RSS ${ort.peakRssMB.toFixed(0)} MB; load ${loadavg()
             .map((l) => l.toFixed(2))
             .join(' ')}`,
         );
       }
-      console.error(
-        `${arch} ORT process (all ${Object.keys(files).length} sessions loaded): peak RSS ${ort.peakRssMB.toFixed(0)} MB`,
-      );
       const py = timeTorch(
         `${TORCH_RESNET_V1}\nmodel = resnet_v1(sys.argv[4])`,
         SIZE,
@@ -245,9 +236,10 @@ export async function run(args: string[]): Promise<void> {
     },
     settings: {
       inputSize: SIZE,
-      ortIntraOpThreads: Math.max(1, Math.floor(THREADS / SESSIONS)),
-      ortSessions: SESSIONS,
-      ortChunkSizes: RUN_BATCH,
+      ortIntraOpThreads: THREADS,
+      ortRunOptions: Object.fromEntries(
+        (['exact', 'fast', 'int8', 'float'] as const).map((e) => [e, runOptionsFor(e, THREADS)]),
+      ),
       torchThreads: THREADS,
       models: 'synthetic HAWQ uniform8 (random weights, HAWQ-calibrated scales), 1000 classes',
     },

@@ -15,6 +15,10 @@ import { UnsupportedModelError } from '../errors.js';
 import type { ConvOp, DyadicScale, IntegerModel, IntOp } from '../ir.js';
 import { useCounts } from '../ranges.js';
 import { GraphBuilder, integerGraphOutputs, valueInfo } from './graph.js';
+import { blockedConv, spaceToDepth2 } from './space-to-depth.js';
+
+/** Convs with at most this many input channels (the RGB stem) run over SpaceToDepth blocks. */
+const STEM_CHANNELS = 4;
 
 /** A materialized uint8 tensor: IR value ≈ scale·(u − zp). */
 interface U8 {
@@ -221,13 +225,21 @@ class Int8Exporter {
     const [co, ci, k] = conv.shape;
     // The int32 bias lives on the accumulator grid x_scale·w_scale[c].
     const bias = Int32Array.from(conv.bias, (b) => Math.round(b / x.scale));
+    // the few-channel stem runs faster over 2×2 blocks (space-to-depth.ts)
+    const blocked = ci <= STEM_CHANNELS ? blockedConv(conv) : undefined;
+    const input = blocked
+      ? spaceToDepth2(this.g, x.name, conv.name, this.u8Const(`${conv.name}.pad`, x.zp))
+      : x.name;
+    const weight = blocked
+      ? this.g.init(`${conv.name}.w`, 'int8', [co, 4 * ci, blocked.k, blocked.k], blocked.weight)
+      : this.g.init(`${conv.name}.w`, 'int8', [co, ci, k, k], conv.weight);
     const y = this.g.node(
       'QLinearConv',
       [
-        x.name,
+        input,
         this.g.f32(`${conv.name}.xs`, [], [x.scale]),
         this.u8Const(`${conv.name}.xz`, x.zp),
-        this.g.init(`${conv.name}.w`, 'int8', [co, ci, k, k], conv.weight),
+        weight,
         this.g.f32(`${conv.name}.ws`, [co], r.f),
         this.g.init(`${conv.name}.wz`, 'int8', [co], new Int8Array(co)),
         this.g.f32(`${conv.name}.ys`, [], [yScale]),
@@ -235,11 +247,13 @@ class Int8Exporter {
         this.g.init(`${conv.name}.b`, 'int32', [co], bias),
       ],
       `${name}.qconv`,
-      {
-        kernel_shape: [k, k],
-        strides: [conv.stride, conv.stride],
-        pads: [conv.pad, conv.pad, conv.pad, conv.pad],
-      },
+      blocked
+        ? { kernel_shape: [blocked.k, blocked.k], pads: blocked.pads }
+        : {
+            kernel_shape: [k, k],
+            strides: [conv.stride, conv.stride],
+            pads: [conv.pad, conv.pad, conv.pad, conv.pad],
+          },
     );
     return { kind: 'u8', name: y, scale: yScale, zp: yZp };
   }
