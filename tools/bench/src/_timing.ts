@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OrtRunner, type RunnerOptions, runOptionsFor } from '@hawq-ts/deploy';
-import { PYTHON, round } from './util.js';
+import { PY_PEAK_RSS_KIB, PYTHON, peakRssKiB, round } from './util.js';
 
 export const CLI = join(dirname(fileURLToPath(import.meta.url)), 'cli.js');
 
@@ -103,7 +103,7 @@ export async function runTimingChild(jobJson: string): Promise<void> {
   await runner.dispose();
   const result: OrtTimingResult = {
     timings,
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    peakRssMB: peakRssKiB() / 1024,
   };
   process.stdout.write(JSON.stringify(result));
 }
@@ -137,7 +137,7 @@ export function timeOnnxFile(topic: string, job: OrtTimingJob): OrtTimingResult 
  */
 export function torchTimingScript(setup: string, inputSize: number): string {
   return `
-import json, resource, sys, time, torch, torch.nn as nn
+import json, re, resource, sys, time, torch, torch.nn as nn
 batches, budget = [int(b) for b in sys.argv[1].split(',')], float(sys.argv[2]) / 1000
 torch.set_num_threads(int(sys.argv[3])); torch.manual_seed(0)
 ${setup}
@@ -151,7 +151,7 @@ with torch.no_grad():
             times.append(time.perf_counter() - t); cpu.append(time.process_time() - c)
         times.sort(); cpu.sort(); med = times[len(times) // 2]
         out.append({'batch': b, 'imagesPerSecond': round(b / med, 1), 'msPerBatch': round(med * 1000, 2), 'cpuMsPerBatch': round(cpu[len(cpu) // 2] * 1000, 2), 'runs': len(times)})
-print(json.dumps({'timings': out, 'peakRssMB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 'torch': torch.__version__}))
+print(json.dumps({'timings': out, 'peakRssMB': ${PY_PEAK_RSS_KIB} / 1024, 'torch': torch.__version__}))
 `;
 }
 

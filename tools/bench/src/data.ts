@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataLoader, evalTransformFor, normalizationTable, scanImageFolder } from '@hawq-ts/data';
 import sharp from 'sharp';
-import { machineInfo, PYTHON, resultsPath, round } from './util.js';
+import { machineInfo, PY_PEAK_RSS_KIB, PYTHON, peakRssKiB, resultsPath, round } from './util.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsFile = resultsPath('data');
@@ -189,7 +189,7 @@ async function child([name, root, batch, kind, workers]: string[]): Promise<void
     seconds: round(seconds, 3),
     imagesPerSecond: round(count / seconds, 1),
     cpuMsPerImage: round((cpu.user + cpu.system) / 1000 / count, 2),
-    peakRssMB: round(process.resourceUsage().maxRSS / 1024, 1),
+    peakRssMB: round(peakRssKiB() / 1024, 1),
   };
   process.stdout.write(JSON.stringify(m));
 }
@@ -197,7 +197,7 @@ async function child([name, root, batch, kind, workers]: string[]): Promise<void
 // torchvision's val transform if installed; otherwise exactly its PIL path by hand: PIL open +
 // convert('RGB'), resize((w, h), BILINEAR), crop, then torch (or NumPy) ToTensor + Normalize.
 const PY_BENCH = `
-import json, os, sys, time, resource
+import json, os, re, sys, time, resource
 from multiprocessing import Pool
 root, procs, batch = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 try:
@@ -246,7 +246,7 @@ else:
     with Pool(procs) as pool:
         n = sum(pool.imap(run_batch, batches))
 dt, dc = time.perf_counter() - t0, cpu() - c0
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+rss = ${PY_PEAK_RSS_KIB} + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(json.dumps({'kind': kind, 'images': n, 'seconds': dt, 'cpu': dc, 'rss_kb': rss}))
 `;
 

@@ -1,4 +1,4 @@
-// `pnpm bench download [--sizes 50,200] [--content random,weights] [--runs 3]`: zoo fetch
+// `pnpm bench download [--sizes 50,200] [--content random,weights] [--runs 3] [--rate MBps]`: zoo fetch
 // (download + .part + sha256 + gunzip + untar + per-file sha256 + manifest) of a .tar.gz from the
 // loopback fake Drive, against `curl -s -o /dev/null` of the same final URL in the same run,
 // interleaved (and, for scale, against curl + sha256sum + tar doing the same work one step after
@@ -12,6 +12,10 @@
 // process (the network read alone, + sha256, + .part write, + gunzip and tar parsing), so the
 // report shows where the time goes, and the CPU time (user + system, all threads) of each side,
 // including the fake server's: on 2 cores the sum bounds what any schedule can reach.
+// `--rate MBps` makes the fake server send at most that many MB/s, like a real link (Google
+// Drive serves one file at tens of MB/s): both curl and the fetch then face the same network, and
+// the ratio says whether the fetch keeps up with it. Unthrottled loopback hands curl ~1 GB/s, more
+// than a single gzip stream can be inflated at (results/download-rateN.json for throttled runs).
 import { spawn } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import { once } from 'node:events';
@@ -33,10 +37,9 @@ import { startFakeDrive } from '@hawq-ts/fake-drive';
 import { bulkReadAgent, fetchModel, resolveModel } from '@hawq-ts/zoo';
 import tar from 'tar-stream';
 import { request } from 'undici';
-import { machineInfo, resultsPath, round } from './util.js';
+import { machineInfo, peakRssKiB, resultsPath, round } from './util.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const resultsFile = resultsPath('download');
 const MODEL = 'resnet18_bops0.5';
 const MB = 1_000_000;
 const CONTENTS = ['random', 'weights'] as const;
@@ -69,13 +72,18 @@ export async function run(args: string[]): Promise<void> {
     if (!CONTENTS.includes(c)) throw new Error(`--content: one of ${CONTENTS.join(', ')}`);
   }
   const runs = Number(flag(args, '--runs') ?? 3);
+  const rateFlag = flag(args, '--rate');
+  const rateMBps = rateFlag === undefined ? undefined : Number(rateFlag);
+  if (rateMBps !== undefined && !(rateMBps > 0))
+    throw new Error(`--rate needs a positive number of MB/s, got '${rateFlag}'`);
+  const resultsFile = resultsPath(rateMBps ? `download-rate${rateMBps}` : 'download');
   const loadavgAtStart = loadavg().map((x) => round(x, 2));
   const work = mkdtempSync(join(tmpdir(), 'hawq-bench-download-'));
   const results = [];
   try {
     for (const content of contents) {
       for (const sizeMB of sizes) {
-        results.push(await measure(work, content, sizeMB, runs));
+        results.push(await measure(work, content, sizeMB, runs, rateMBps));
       }
     }
   } finally {
@@ -86,6 +94,7 @@ export async function run(args: string[]): Promise<void> {
     date: new Date().toISOString(),
     machine: { ...machineInfo(), loadavgAtStart },
     goals: { throughputRatio: '>= 0.9', peakRssMB: '< 150, flat in archive size' },
+    linkMBps: rateMBps ?? null,
     results,
   };
   mkdirSync(dirname(resultsFile), { recursive: true });
@@ -103,13 +112,20 @@ export async function run(args: string[]): Promise<void> {
   console.error(`wrote ${resultsFile}`);
 }
 
-async function measure(work: string, content: Content, sizeMB: number, runs: number) {
+async function measure(
+  work: string,
+  content: Content,
+  sizeMB: number,
+  runs: number,
+  rateMBps: number | undefined,
+) {
   const file = join(work, `${MODEL}-${content}-${sizeMB}.tar.gz`);
   console.error(`writing a ${sizeMB} MB ${content} archive (${file})`);
   await makeArchive(file, sizeMB * MB, content);
   const bytes = statSync(file).size;
   const drive = await startFakeDrive({
     files: { [resolveModel(MODEL).fileId]: { path: file, name: `${MODEL}.tar.gz` } },
+    ...(rateMBps ? { throttleBytesPerSec: rateMBps * MB } : {}),
   });
   const url = drive.fileUrl(resolveModel(MODEL).fileId);
   const curl: Run[] = [];
@@ -263,7 +279,7 @@ function report(t0: number, cpu0: NodeJS.CpuUsage, bytes: number): void {
   const r: ChildReport = {
     ms: performance.now() - t0,
     cpuMs: cpuMsSince(cpu0),
-    peakRssMB: (process.resourceUsage().maxRSS * 1024) / MB,
+    peakRssMB: (peakRssKiB() * 1024) / MB,
     bytes,
   };
   process.stdout.write(JSON.stringify(r));

@@ -34,7 +34,15 @@ import {
 import { CHECKPOINT_FILE, Sgd, saveEpochCheckpoint } from '@hawq-ts/trainer';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
-import { machineInfo, PYTHON, resultsPath, round, TORCH_RESNET_V1 } from './util.js';
+import {
+  machineInfo,
+  PY_PEAK_RSS_KIB,
+  PYTHON,
+  peakRssKiB,
+  resultsPath,
+  round,
+  TORCH_RESNET_V1,
+} from './util.js';
 
 const TORCH_THREADS = 2;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -222,7 +230,7 @@ async function child(args: string[]): Promise<void> {
     count,
     (performance.now() - start) / 1000,
     cpuSeconds(cpu0),
-    process.resourceUsage().maxRSS / 1024,
+    peakRssKiB() / 1024,
   );
   process.stdout.write(`${JSON.stringify({ ...m, setupSeconds: round(setupSeconds, 1) })}\n`);
 }
@@ -230,7 +238,7 @@ async function child(args: string[]): Promise<void> {
 // torchvision's ImageFolder, transforms and resnet18 when installed; otherwise the same thing by
 // hand (torchvision's folder scan, PIL loader and PIL-path transforms; the ResNet18 of util.ts).
 const PY_BENCH = `
-import json, os, resource, sys, time, torch
+import json, os, re, resource, sys, time, torch
 from torch.utils.data import DataLoader, Dataset
 mode, root, batch, workers, limit = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 torch.set_num_threads(${TORCH_THREADS}); torch.manual_seed(0)
@@ -283,7 +291,7 @@ with torch.no_grad():
         n += x.shape[0]
 del loader
 dt, dc = time.perf_counter() - t0, cpu() - c0
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+rss = ${PY_PEAK_RSS_KIB} + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(json.dumps({'kind': kind, 'images': n, 'seconds': dt, 'cpu': dc, 'rssMB': rss / 1024, 'setup': setup, 'torch': torch.__version__}))
 `;
 

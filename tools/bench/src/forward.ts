@@ -14,7 +14,15 @@ import { fileURLToPath } from 'node:url';
 import { BACKEND_NAMES, getBitConfig, initBackend } from '@hawq-ts/core';
 import { createPytorchcvModel, qResNetForward, qResNetFromFloatStateDict } from '@hawq-ts/models';
 import * as tf from '@tensorflow/tfjs';
-import { machineInfo, PYTHON, resultsPath, round, TORCH_RESNET_V1 } from './util.js';
+import {
+  machineInfo,
+  PY_PEAK_RSS_KIB,
+  PYTHON,
+  peakRssKiB,
+  resultsPath,
+  round,
+  TORCH_RESNET_V1,
+} from './util.js';
 
 const resultsFile = resultsPath('forward');
 const SIZE = 224;
@@ -120,14 +128,14 @@ async function child(args: string[]): Promise<void> {
   }
   const out: ChildResult = {
     timings,
-    peakRssMB: round(process.resourceUsage().maxRSS / 1024, 0),
+    peakRssMB: round(peakRssKiB() / 1024, 0),
     buildSeconds: round(buildSeconds, 1),
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
 const TORCH_SCRIPT = `
-import json, resource, sys, time, torch, torch.nn as nn
+import json, re, resource, sys, time, torch, torch.nn as nn
 torch.set_num_threads(${THREADS}); torch.manual_seed(0)
 arch, plan = sys.argv[1], json.loads(sys.argv[2])
 ${TORCH_RESNET_V1}
@@ -141,7 +149,7 @@ with torch.no_grad():
             t = time.perf_counter(); model(x); times.append(time.perf_counter() - t)
         times.sort(); med = times[len(times) // 2]
         out.append({'batch': b, 'imagesPerSecond': round(b / med, 2), 'msPerBatch': round(med * 1000, 1), 'runs': len(times)})
-print(json.dumps({'timings': out, 'peakRssMB': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), 'buildSeconds': 0, 'torch': torch.__version__}))
+print(json.dumps({'timings': out, 'peakRssMB': round(${PY_PEAK_RSS_KIB} / 1024), 'buildSeconds': 0, 'torch': torch.__version__}))
 `;
 
 function spawnJson<T>(cmd: string, argv: string[]): T {

@@ -21,13 +21,13 @@ import {
 } from '@hawq-ts/hessian';
 import { createResNet, pytorchcvFromStateDict } from '@hawq-ts/models';
 import * as tf from '@tensorflow/tfjs';
-import { machineInfo, PYTHON, resultsPath } from './util.js';
+import { machineInfo, PY_PEAK_RSS_KIB, PYTHON, peakRssKiB, resultsPath } from './util.js';
 
 const resultsFile = resultsPath('hessian');
 const REPEATS = 3;
 
 const PY = `
-import json, resource, sys, time, torch, torch.nn.functional as F
+import json, re, resource, sys, time, torch, torch.nn.functional as F
 sd = torch.load(sys.argv[1]); data = torch.load(sys.argv[2]); names = json.loads(sys.argv[4])
 torch.set_num_threads(int(sys.argv[5])); repeats = int(sys.argv[6])
 P = {k: v.clone().requires_grad_(k.endswith('.weight') or k.endswith('.bias')) for k, v in sd.items() if not k.endswith('num_batches_tracked')}
@@ -57,7 +57,7 @@ hv = hvp(); times = []
 for _ in range(repeats):
     t0 = time.perf_counter(); hv = hvp(); times.append(time.perf_counter() - t0)
 out = {'ms': sorted(times)[len(times) // 2] * 1000, 'vhv': [float((h * v).sum()) for h, v in zip(hv, vs)],
-       'peakRssMB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+       'peakRssMB': ${PY_PEAK_RSS_KIB} / 1024}
 torch.save({'hv.' + n: h.detach() for n, h in zip(names, hv)}, sys.argv[3])
 print(json.dumps(out))
 `;
@@ -263,7 +263,7 @@ async function child(weights: string, dataFile: string, out: string): Promise<vo
   const result: SideResult = {
     ms: times[Math.floor(times.length / 2)]!,
     vhv,
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    peakRssMB: peakRssKiB() / 1024,
   };
   process.stdout.write(JSON.stringify(result));
 }

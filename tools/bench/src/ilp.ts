@@ -11,7 +11,7 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BudgetKind, parseSensitivityJson, type SolverName, solveIlp } from '@hawq-ts/ilp';
-import { machineInfo, PYTHON, resultsPath, round } from './util.js';
+import { machineInfo, PY_PEAK_RSS_KIB, PYTHON, peakRssKiB, resultsPath, round } from './util.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsFile = resultsPath('ilp');
@@ -138,7 +138,7 @@ async function child(solver: SolverName, data: string, repeats: number): Promise
     ),
     perInstanceMedianMs: round(median(medians), 3),
     firstSolveMs: round(firstSolveMs, 1),
-    peakRssMB: round(process.resourceUsage().maxRSS / 1024, 1),
+    peakRssMB: round(peakRssKiB() / 1024, 1),
     decisions,
   };
   process.stdout.write(JSON.stringify(result));
@@ -146,7 +146,7 @@ async function child(solver: SolverName, data: string, repeats: number): Promise
 
 /** HAWQ's ILP.ipynb formulation, verbatim in spirit: x_i ∈ {1, 2} integers, PuLP, GLPK. */
 const PULP_SCRIPT = `
-import json, resource, statistics, sys, time
+import json, re, resource, statistics, sys, time
 import pulp
 data, repeats = json.load(open(sys.argv[1]))['models'], int(sys.argv[2])
 decisions, medians, first = {}, [], None
@@ -181,7 +181,7 @@ for arch in ['resnet18', 'resnet50']:
             medians.append(statistics.median(times))
             decisions['%s %s %s' % (arch, kind, r)] = bits
 cpu_ms = (cpu() - cpu0) / (18 * repeats)
-rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+rss = max(${PY_PEAK_RSS_KIB}, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 print(json.dumps({'name': 'HAWQ toolchain: PuLP %s + GLPK (glpsol)' % pulp.__version__, 'totalMs': round(sum(medians), 2),
   'perInstanceMedianMs': round(statistics.median(medians), 3), 'firstSolveMs': round(first, 1), 'cpuMsPerSolve': round(cpu_ms, 3), 'peakRssMB': round(rss / 1024, 1), 'decisions': decisions,
   'note': 'includes writing the LP file and spawning glpsol per solve, as PuLP does'}))

@@ -21,7 +21,15 @@ import {
 } from '@hawq-ts/models';
 import { Sgd, trainStep } from '@hawq-ts/trainer';
 import * as tf from '@tensorflow/tfjs';
-import { machineInfo, PYTHON, resultsPath, round, TORCH_RESNET_V1 } from './util.js';
+import {
+  machineInfo,
+  PY_PEAK_RSS_KIB,
+  PYTHON,
+  peakRssKiB,
+  resultsPath,
+  round,
+  TORCH_RESNET_V1,
+} from './util.js';
 
 const THREADS = 2;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -165,7 +173,7 @@ async function child(args: string[]): Promise<void> {
   }
   const timing: StepTiming = {
     ...summarise(c.batch, wall, cpu),
-    peakRssMB: round(process.resourceUsage().maxRSS / 1024, 0),
+    peakRssMB: round(peakRssKiB() / 1024, 0),
     buildSeconds: round(buildSeconds, 1),
   };
   process.stdout.write(`${JSON.stringify(timing)}\n`);
@@ -177,7 +185,7 @@ async function child(args: string[]): Promise<void> {
 // gradients, the FC's bias at 32 bits. Same SGD settings. The final pool is adaptive so that 28×28
 // inputs (final map 1×1) work, as in torchvision's resnet18.
 const TORCH_SCRIPT = `
-import json, resource, sys, time, torch, torch.nn as nn, torch.nn.functional as F
+import json, re, resource, sys, time, torch, torch.nn as nn, torch.nn.functional as F
 cfg, mode, bits, plan, threads = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4]), int(sys.argv[5])
 torch.set_num_threads(threads); torch.manual_seed(0)
 ${TORCH_RESNET_V1}
@@ -239,7 +247,7 @@ wall, cpu = [], []; t0 = time.perf_counter()
 while len(wall) < plan['minSteps'] or (len(wall) < plan['maxSteps'] and time.perf_counter() - t0 < plan['budgetMs'] / 1000):
     t, c = time.perf_counter(), time.process_time(); step()
     wall.append((time.perf_counter() - t) * 1000); cpu.append((time.process_time() - c) * 1000)
-print(json.dumps({'wall': wall, 'cpu': cpu, 'peakRssMB': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), 'torch': torch.__version__}))
+print(json.dumps({'wall': wall, 'cpu': cpu, 'peakRssMB': round(${PY_PEAK_RSS_KIB} / 1024), 'torch': torch.__version__}))
 `;
 
 /** A child's JSON result; a crash (e.g. the wasm heap running out at a large batch) becomes a

@@ -1,4 +1,5 @@
 // What every benchmark records about the machine it ran on, and number formatting for results.
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,3 +64,16 @@ export const PYTHON = '/usr/bin/python3';
 export function resultsPath(topic: string): string {
   return join(dirname(fileURLToPath(import.meta.url)), '..', 'results', `${topic}.json`);
 }
+
+/**
+ * This process's peak RSS in KiB: VmHWM of /proc/self/status. Not getrusage's ru_maxrss: Linux
+ * keeps that across exec, so a child started by a bigger parent (pnpm, or the benchmark holding a
+ * ResNet50) reports the parent's RSS (measured: 503 MiB in a child whose own peak was 39 MiB).
+ */
+export function peakRssKiB(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) : process.resourceUsage().maxRSS;
+}
+
+/** Python expression for the same figure (KiB), for the PyTorch sides (needs `import re`). */
+export const PY_PEAK_RSS_KIB = `int(re.search(r'VmHWM:\\s+(\\d+) kB', open('/proc/self/status').read()).group(1))`;
