@@ -53,10 +53,12 @@ type Reply =
   | { type: 'error'; message: string }
   | { type: 'result'; outputs: Array<[string, OutputArray]> };
 
-/** One worker thread hosting one ORT session; one request at a time. */
+/** One worker thread hosting one ORT session; requests are queued and answered one at a time. */
 export class WorkerSession {
   private pending: { resolve: (r: Reply) => void; reject: (e: Error) => void } | undefined;
   private failure: Error | undefined;
+  /** The last queued request (settled or not): the next one starts after it. */
+  private tail: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly worker: Worker,
@@ -80,13 +82,15 @@ export class WorkerSession {
   }
 
   private request(msg: unknown, transfer: ArrayBuffer[] = []): Promise<Reply> {
-    if (this.failure) return Promise.reject(this.failure);
-    if (this.pending)
-      return Promise.reject(new RuntimeError(`${this.source}: worker session is busy`));
-    return new Promise<Reply>((resolve, reject) => {
-      this.pending = { resolve, reject };
-      if (msg !== undefined) this.worker.postMessage(msg, transfer);
+    const next = this.tail.then(() => {
+      if (this.failure) throw this.failure;
+      return new Promise<Reply>((resolve, reject) => {
+        this.pending = { resolve, reject };
+        if (msg !== undefined) this.worker.postMessage(msg, transfer);
+      });
     });
+    this.tail = next.catch(() => undefined);
+    return next;
   }
 
   /** Start a worker and load the model in it (a copy of the bytes, or the file path). */

@@ -40,6 +40,20 @@ describe('OrtRunner', () => {
     await expect(r.run(x, shape)).rejects.toThrow(/disposed/);
   });
 
+  it('answers concurrent multi-chunk runs on the same workers, each with its own images', async () => {
+    const r = await OrtRunner.create(bytes, { batchSize: 1, workers: 2, intraOpThreads: 2 });
+    try {
+      const whole = await runOnnx(bytes, x, shape, { batchSize: n });
+      const y = x.map((v) => -v);
+      const other = await runOnnx(bytes, y, shape, { batchSize: n });
+      const [a, b] = await Promise.all([r.run(x, shape), r.run(y, shape)]);
+      expect(Array.from(a.logits)).toEqual(Array.from(whole.logits));
+      expect(Array.from(b.logits)).toEqual(Array.from(other.logits));
+    } finally {
+      await r.dispose();
+    }
+  });
+
   it('reports a run failure inside a worker as a one-line RuntimeError', async () => {
     const r = await OrtRunner.create(bytes, { batchSize: 1, workers: 2, intraOpThreads: 2 });
     try {
