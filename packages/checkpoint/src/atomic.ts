@@ -1,12 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { nodeCrypto, nodeFsPromises } from './builtins.js';
 
 /**
  * Writes `chunks` to `file` via a temp file in the same directory + fsync + rename, so readers
  * never see a half-written checkpoint and a failure leaves the previous file intact.
  */
 export async function writeFileAtomic(file: string, chunks: readonly Uint8Array[]): Promise<void> {
+  const { open, rename, unlink } = nodeFsPromises();
+  const { randomBytes } = nodeCrypto();
   const tmp = join(
     dirname(file),
     `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from './builtins.js';
 import { PyFloat, PyObject, PySet, PyTuple, type PyValue } from './pyvalue.js';
 import { Tensor } from './tensor.js';
 
@@ -72,5 +72,5 @@ function leaf(v: PyValue): JsonLeaf {
 }
 
 export function sha256(t: Tensor): string {
-  return createHash('sha256').update(t.bytes()).digest('hex');
+  return nodeCrypto().createHash('sha256').update(t.bytes()).digest('hex');
 }

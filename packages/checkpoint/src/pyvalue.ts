@@ -1,3 +1,4 @@
+import { keepShape } from './keep-shape.js';
 import type { Tensor } from './tensor.js';
 
 /**
@@ -29,6 +30,7 @@ export type PyDict = Map<PyKey, PyValue>;
 export class PyOrderedDict extends Map<PyKey, PyValue> {
   attributes: PyDict | undefined;
 }
+keepShape(new PyOrderedDict());
 
 /** A Python tuple (lists are plain arrays, so the two stay distinguishable). */
 export class PyTuple {
@@ -43,6 +45,7 @@ export class PyTuple {
     return this.items[Symbol.iterator]();
   }
 }
+keepShape(new PyTuple([]));
 
 export function tuple(...items: PyValue[]): PyTuple {
   return new PyTuple(items);

@@ -1,5 +1,6 @@
 import { type DType, itemsize, type TensorData, typedArrayOf } from './dtype.js';
 import { FormatError } from './errors.js';
+import { keepShape } from './keep-shape.js';
 import { Tensor } from './tensor.js';
 
 /**
@@ -39,6 +40,8 @@ export class TorchStorage {
   }
 }
 
+keepShape(new TorchStorage('', 'uint8', 0, 'cpu', new Uint8Array(0)));
+
 /**
  * Bounds the bytes the reader may allocate beyond the file itself (misaligned or big-endian
  * storages, non-contiguous views): a hostile pickle can ask for a 2^40-element view of a 4-byte
@@ -56,6 +59,8 @@ export class CopyBudget {
     this.remaining -= bytes;
   }
 }
+
+keepShape(new CopyBudget(0));
 
 const MAX_DIMS = 64;
 

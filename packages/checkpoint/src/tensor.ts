@@ -1,5 +1,6 @@
 import { DTYPES, type DType, littleEndianBytes, type TensorData } from './dtype.js';
 import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from './half.js';
+import { keepShape } from './keep-shape.js';
 
 /**
  * A dense tensor in contiguous C order. `data` may be a zero-copy view into the buffer a
@@ -14,10 +15,14 @@ export class Tensor {
   constructor(dtype: DType, shape: readonly number[], data: TensorData) {
     const info = DTYPES[dtype];
     if (!info) throw new TypeError(`unknown dtype ${String(dtype)}`);
-    for (const d of shape) {
+    // A counted loop, not for-of + reduce(): the loader builds hundreds of tensors, and a closure
+    // per call is one more thing V8's interpreter runs and its optimizer recompiles.
+    let numel = 1;
+    for (let i = 0; i < shape.length; i++) {
+      const d = shape[i]!;
       if (!Number.isSafeInteger(d) || d < 0) throw new TypeError(`invalid shape [${shape}]`);
+      numel *= d;
     }
-    const numel = shape.reduce((a, b) => a * b, 1);
     if (!(data instanceof info.array)) {
       throw new TypeError(
         `${dtype} data must be a ${info.array.name}, got ${data.constructor.name}`,
@@ -106,6 +111,8 @@ export class Tensor {
     return Tensor.fromNumbers(dtype, [], [value]);
   }
 }
+
+keepShape(new Tensor('float32', [1], new Float32Array(1)));
 
 function encode(dtype: DType, v: number): number | bigint {
   switch (dtype) {

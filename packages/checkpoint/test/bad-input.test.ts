@@ -2,7 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it, describe as suite } from 'vitest';
-import { allowedGlobals, CheckpointError, loadTorch, loadTorchBuffer } from '../src/index.js';
+import {
+  allowedGlobals,
+  CheckpointError,
+  loadTorch,
+  loadTorchBuffer,
+  tuple,
+} from '../src/index.js';
 import { Op } from '../src/pickle/opcodes.js';
 import { zipChunks } from '../src/zip/write.js';
 import { bytesOf, global, int, str, tensorPickle, torchZip } from './craft.js';
@@ -153,6 +159,33 @@ suite('bad input gives one-line CheckpointErrors naming the file', () => {
     );
     expect(v).toMatchObject({ dtype: 'float32', shape: [3, 2] });
     expect([...(v as { data: Float32Array }).data]).toEqual([2, 3, 2, 3, 2, 3]);
+  });
+
+  it("the VM's inline opcodes agree with its bounds-checked path (values and error offsets)", () => {
+    const load = (pkl: Uint8Array) => loadTorchBuffer(torchZip(pkl), 'p.pth');
+    // unpickle() runs the per-tensor opcodes inline while 5+ bytes remain, the rest checked: the
+    // same opcodes once far from the end (inline) and once right before STOP (checked).
+    const body = bytesOf(
+      [Op.MARK, Op.BININT1, 7, Op.BININT2, 0x2c, 0x01, Op.NEWFALSE, Op.EMPTY_TUPLE],
+      [Op.BINUNICODE, 2, 0, 0, 0, 'ab', Op.BINPUT, 0, Op.LONG_BINPUT, 1, 0, 0, 0],
+      [Op.BINGET, 0, Op.TUPLE1, Op.TUPLE],
+    );
+    const expected = tuple(7, 300, false, tuple(), 'ab', tuple('ab'));
+    // BINGET inline, TUPLE1 and TUPLE checked (within 5 bytes of the end) / all of them inline
+    expect(load(bytesOf(Op.PROTO, 2, body, Op.STOP))).toEqual(expected);
+    expect(load(bytesOf(Op.PROTO, 2, body, Op.NONE, Op.POP, Op.NONE, Op.POP, Op.STOP))).toEqual(
+      expected,
+    );
+    const underflow = (pad: number[]) =>
+      errorOf(() => load(bytesOf(Op.PROTO, 2, Op.TUPLE1, pad, Op.STOP))).message;
+    expect(underflow([Op.NONE, Op.NONE, Op.NONE, Op.NONE, Op.NONE])).toMatch(
+      /underflow at offset 2$/,
+    );
+    expect(underflow([])).toMatch(/underflow at offset 2$/);
+    const noMark = (pad: number[]) =>
+      errorOf(() => load(bytesOf(Op.PROTO, 2, Op.NONE, Op.TUPLE, pad, Op.STOP))).message;
+    expect(noMark([Op.POP, Op.POP, Op.POP, Op.POP, Op.POP])).toMatch(/MARK missing at offset 3$/);
+    expect(noMark([])).toMatch(/MARK missing at offset 3$/);
   });
 
   it('malformed pickles', () => {

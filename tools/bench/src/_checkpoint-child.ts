@@ -3,7 +3,12 @@
 // It imports @hawq-ts/checkpoint and nothing else, like a script that only loads a checkpoint (the
 // torch side runs `import torch` alone), so its RSS before loading is Node plus our package, not
 // the benchmark's own modules. (The leading `_` keeps this module out of cli.ts's topic list.)
+import { readFileSync } from 'node:fs';
 import type { PyValue } from '@hawq-ts/checkpoint';
+
+/** Peak RSS in KiB (VmHWM; ru_maxrss would report a bigger parent's RSS, see util.ts peakRssKiB). */
+const peakRssKiB = () =>
+  Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? Number.NaN);
 
 // `performance` is a lazy global: its first use loads perf_hooks, which must count neither as
 // import nor as load time.
@@ -22,7 +27,7 @@ if (!file || !n || !w || !crc || !settleMs) {
 const opts = { verifyCrc: crc === 'crc' };
 const gc = (globalThis as { gc?: () => void }).gc;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const baseRssKB = process.resourceUsage().maxRSS;
+const baseRssKB = peakRssKiB();
 const cpuMs: number[] = [];
 const pageFaults: number[] = [];
 
@@ -65,5 +70,5 @@ for (let i = 0; i < Number(n); i++) {
   if (i < Number(n) - 1) await settle();
 }
 process.stdout.write(
-  `${JSON.stringify({ runsMs, cpuMs, pageFaults, baseRssKB, maxRssKB: process.resourceUsage().maxRSS, importMs, importCpuMs })}\n`,
+  `${JSON.stringify({ runsMs, cpuMs, pageFaults, baseRssKB, maxRssKB: peakRssKiB(), importMs, importCpuMs })}\n`,
 );

@@ -2,13 +2,13 @@
 // (pytorchcv resnet50 state_dict keys and shapes, random float32 weights, ~98 MiB, written by
 // Debian's torch 1.13 in the zip format) with @hawq-ts/checkpoint's loadTorch against torch.load
 // in the same run, plus each side's peak RSS. Every measurement runs in its own child process
-// (_checkpoint-child.ts on our side), so the peak RSS is that process's own (ru_maxrss, in KiB).
+// (_checkpoint-child.ts on our side), so the peak RSS is that process's own (VmHWM, in KiB).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { machineInfo, PYTHON, resultsPath, round } from './util.js';
+import { machineInfo, PY_PEAK_RSS_KIB, PYTHON, resultsPath, round } from './util.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsFile = resultsPath('checkpoint');
@@ -23,7 +23,7 @@ interface Measurement {
   medianCpuMs: number;
   /** minor page faults of each load: fresh memory the load had to map (the main cost of a cold load) */
   pageFaults: number[];
-  /** MiB: getrusage's ru_maxrss is in KiB on both sides */
+  /** MiB: VmHWM is in KiB on both sides */
   peakRssMiB: number;
   /** RSS before the first load (interpreter, runtime and imports): peak minus this is the load's */
   baseRssMiB: number;
@@ -89,7 +89,7 @@ export async function run(args: string[]): Promise<void> {
     const ratioCold = round(cold.medianMs / torchCold.medianMs, 3);
     const cpuRatioWarm = round(warm.medianCpuMs / torchWarm.medianCpuMs, 3);
     const cpuRatioCold = round(cold.medianCpuMs / torchCold.medianCpuMs, 3);
-    // The RSS goal compares like with like: file size and RSS both in MiB (ru_maxrss is KiB).
+    // The RSS goal compares like with like: file size and RSS both in MiB (VmHWM is KiB).
     const fileMiB = bytes / 2 ** 20;
     const rssBudgetMiB = fileMiB + 50;
     const out = {
@@ -220,13 +220,13 @@ torch.save(sd, sys.argv[1])
 `;
 
 const TORCH_LOAD = `
-import gc, json, resource, sys, time
+import gc, json, re, resource, sys, time
 i0, ic0 = time.perf_counter(), time.process_time()
 import torch
 import_ms, import_cpu_ms = (time.perf_counter() - i0) * 1000, (time.process_time() - ic0) * 1000
 file, n, warmup, pause = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]) / 1000
 cpu, faults = [], []
-base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base_rss = ${PY_PEAK_RSS_KIB}
 def minflt():
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 def once():
@@ -253,7 +253,7 @@ for i in range(n):
     runs.append(once())
     if i < n - 1:
         settle()
-print(json.dumps({"runsMs": runs, "cpuMs": cpu, "pageFaults": faults, "baseRssKB": base_rss, "maxRssKB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "importMs": import_ms, "importCpuMs": import_cpu_ms}))
+print(json.dumps({"runsMs": runs, "cpuMs": cpu, "pageFaults": faults, "baseRssKB": base_rss, "maxRssKB": ${PY_PEAK_RSS_KIB}, "importMs": import_ms, "importCpuMs": import_cpu_ms}))
 `;
 
 /** pytorchcv resnet50: state_dict keys and shapes, in state_dict order (320 entries). */

@@ -1,5 +1,6 @@
 import { type DType, dtypeOfStorageName, isDType } from '../dtype.js';
 import { FormatError } from '../errors.js';
+import { keepShape } from '../keep-shape.js';
 import { PyObject, PyOrderedDict, PySet, PyTuple, type PyValue } from '../pyvalue.js';
 import { type CopyBudget, rebuildTensor, TorchStorage } from '../storage.js';
 import { Tensor } from '../tensor.js';
@@ -32,6 +33,8 @@ export class PyGlobal {
     return `${this.module}.${this.name}`;
   }
 }
+
+keepShape(new PyGlobal('', '', {}));
 
 export function resolveGlobal(module: string, name: string): PyGlobal {
   const impl = ALLOWED.get(`${module}.${name}`);

@@ -1,4 +1,5 @@
 import { FormatError } from '../errors.js';
+import { keepShape } from '../keep-shape.js';
 import type { Arg } from './globals.js';
 
 /**
@@ -7,7 +8,8 @@ import type { Arg } from './globals.js';
  * indices just turn the array into a dictionary (V8 does that by itself), so memory stays bounded.
  */
 export class Memo {
-  private readonly slots: Arg[] = [];
+  /** by index; unpickle() reads and writes it directly in its fast path */
+  readonly slots: Arg[] = [];
   /** Number of distinct entries (MEMOIZE stores at index `size`, like CPython's len(memo)). */
   size = 0;
 
@@ -22,3 +24,5 @@ export class Memo {
     return v;
   }
 }
+
+keepShape(new Memo());

@@ -1,4 +1,5 @@
 import { FormatError } from '../errors.js';
+import { keepShape } from '../keep-shape.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const latin1 = new TextDecoder('latin1');
@@ -90,6 +91,8 @@ export class ByteReader {
     return s;
   }
 }
+
+keepShape(new ByteReader(new Uint8Array(0)));
 
 /** Little-endian two's-complement integer (LONG1/LONG4), as a number when it fits 2^53. */
 export function decodeLong(bytes: Uint8Array): number | bigint {

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { FormatError } from '../errors.js';
+import { keepShape } from '../keep-shape.js';
 import { type ByteSource, FileSource, type Span } from '../source.js';
 import { localHeaderLength, readEntry, type ZipDirectory, type ZipEntry } from './read.js';
 
@@ -79,3 +80,5 @@ class FileRecords implements RecordReader {
     return span.subarray(at, at + e.size);
   }
 }
+
+keepShape(new FileRecords([], []));

@@ -1,11 +1,12 @@
 import { crc32 } from 'node:zlib';
 import { type DType, itemsize } from '../dtype.js';
 import { FormatError } from '../errors.js';
+import { keepShape } from '../keep-shape.js';
 import { defaultCopyBudget, type LoadOptions } from '../options.js';
 import { type Arg, describeArg, PyGlobal } from '../pickle/globals.js';
 import { type UnpickleOptions, unpickle } from '../pickle/vm.js';
 import { PyTuple, type PyValue } from '../pyvalue.js';
-import type { ByteSource, FileSource } from '../source.js';
+import { type ByteSource, bufferSource, type FileSource } from '../source.js';
 import { CopyBudget, TorchStorage } from '../storage.js';
 import { readZipDirectory, type ZipDirectory, type ZipEntry } from './read.js';
 import { fileRecordReader, type RecordReader, recordReader } from './records.js';
@@ -128,6 +129,19 @@ class ZipStorages implements UnpickleOptions {
     return s;
   }
 }
+
+keepShape(
+  new ZipStorages(
+    new Map(),
+    '',
+    recordReader(bufferSource(new Uint8Array(0)), { entries: new Map(), offset: 0 }),
+    false,
+    {
+      verifyCrc: false,
+      budget: new CopyBudget(0),
+    },
+  ),
+);
 
 export interface StoragePid {
   dtype: DType;
