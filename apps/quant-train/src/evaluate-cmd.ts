@@ -64,11 +64,8 @@ export async function runEvaluate(
     described = describeQResNet(
       specFromShapes([...sd.keys()], (k) => sd.get(k)?.shape, 'hawq', { source: a.resume }),
     );
-    engine = await createOrtEngine(ckpt.stateDict, engineName, {
-      arch: a.arch,
-      source: a.resume,
-      batchSize: a.batchSize,
-    });
+    // the loader's batch size is not the engine's: each engine runs its own fastest chunking
+    engine = await createOrtEngine(ckpt.stateDict, engineName, { arch: a.arch, source: a.resume });
   }
   const compare = a.compareEngine
     ? await compareEngine(a, parseEngineName(a.compareEngine), buildTfjsModel)
@@ -140,9 +137,5 @@ async function compareEngine(
     );
   }
   const ckpt = readHawqCheckpoint(await loadTorch(a.resume), a.resume);
-  return createOrtEngine(ckpt.stateDict, name, {
-    arch: a.arch,
-    source: a.resume,
-    batchSize: a.batchSize,
-  });
+  return createOrtEngine(ckpt.stateDict, name, { arch: a.arch, source: a.resume });
 }

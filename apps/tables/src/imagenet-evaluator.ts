@@ -26,10 +26,10 @@ export function imagenetEvaluator(opts: ImagenetEvaluatorOptions): EvaluateFn {
     const manifest = await readManifest(join(job.modelDir, MANIFEST_FILE));
     const file = join(job.modelDir, manifest.checkpoint);
     const checkpoint = readHawqCheckpoint(await loadTorch(file), file);
+    // opts.batchSize is the loader's; the engine keeps its own fastest chunking
     const engine = await createOrtEngine(checkpoint.stateDict, 'ort', {
       arch: job.model.arch,
       source: file,
-      batchSize: opts.batchSize,
     });
     const val = await scanImageNetSplit(job.dataDir, 'val');
     const loader = new DataLoader(val.samples, {

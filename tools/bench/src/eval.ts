@@ -161,19 +161,12 @@ function cpuSeconds(since: NodeJS.CpuUsage): number {
 }
 
 /** The engine `pnpm quant-train -e --engine NAME --resume CKPT --resume-quantize` builds. */
-async function buildEngine(
-  name: string,
-  ckptFile: string,
-  batch: number,
-): Promise<InferenceEngine> {
+async function buildEngine(name: string, ckptFile: string): Promise<InferenceEngine> {
   const engine = parseEngineName(name);
   const ckpt = readHawqCheckpoint(await loadTorch(ckptFile), ckptFile);
   if (engine !== 'tfjs') {
-    return createOrtEngine(ckpt.stateDict, engine, {
-      arch: ARCH,
-      source: ckptFile,
-      batchSize: batch,
-    });
+    // as quant-train -e runs it: the engine's own chunking, whatever the loader's batch
+    return createOrtEngine(ckpt.stateDict, engine, { arch: ARCH, source: ckptFile });
   }
   await initBackend({ backend: 'wasm' });
   return createTfjsEngine(
@@ -201,7 +194,7 @@ async function child(args: string[]): Promise<void> {
   const listing = await scanImageFolder(join(root, 'val'));
   const samples = spread(listing.samples, Number(imagesArg));
   const t0 = performance.now();
-  const engine = kind === 'decode' ? undefined : await buildEngine(kind, ckptFile, batchSize);
+  const engine = kind === 'decode' ? undefined : await buildEngine(kind, ckptFile);
   // one untimed batch: ORT's first run allocates its arena, wasm compiles its kernels
   const shape = [batchSize, 3, 224, 224] as const;
   await engine?.run(new Float32Array(batchSize * 3 * 224 * 224), shape);
