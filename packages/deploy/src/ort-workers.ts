@@ -1,21 +1,25 @@
 // ORT sessions in worker threads. onnxruntime-node runs every session.run of one JS thread one after
-// another (two in-process sessions of 1 thread each give one core's throughput: measured 52 vs
-// 95 img/s, exact ResNet18, batch 8), so sessions that must compute at the same time need a thread
-// of their own. The worker's code is a string evaluated by Node (not a file next to this module)
+// another (two in-process sessions of 1 thread each give one core's throughput: 52.8 against 105
+// img/s on two workers, exact ResNet18 batch 8, `pnpm bench deploy-profile`), so sessions that
+// must compute at the same time need a thread of their own. The worker's code is a string evaluated by Node (not a file next to this module)
 // so that it runs the same from src (vitest) and from the bundled dist; it does nothing but host one
 // session and pass typed arrays back and forth (transferred, not copied, on the way back).
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type * as ort from 'onnxruntime-node';
 import { RuntimeError } from './errors.js';
 
 export type OutputArray = Float32Array | Int32Array;
 
+// Written to run both as a CommonJS script and as an ES module (a worker inherits the parent's
+// flags, e.g. --input-type=module): built-ins via process.getBuiltinModule, ORT via import().
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const ort = require(workerData.ortPath);
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
 const firstLine = (e) => String((e && e.message) || e).split('\\n')[0];
 (async () => {
+  const loaded = await import(workerData.ortUrl);
+  const ort = loaded.InferenceSession ? loaded : loaded.default;
   let session;
   try {
     session = await ort.InferenceSession.create(workerData.model, workerData.options);
@@ -67,6 +71,8 @@ export class WorkerSession {
     worker.on('message', (r: Reply) => {
       const p = this.pending;
       this.pending = undefined;
+      // an idle worker must not keep the process alive (a runner that is never disposed)
+      worker.unref();
       p?.resolve(r);
     });
     const fail = (e: Error) => {
@@ -86,6 +92,7 @@ export class WorkerSession {
       if (this.failure) throw this.failure;
       return new Promise<Reply>((resolve, reject) => {
         this.pending = { resolve, reject };
+        this.worker.ref();
         if (msg !== undefined) this.worker.postMessage(msg, transfer);
       });
     });
@@ -99,10 +106,10 @@ export class WorkerSession {
     options: ort.InferenceSession.SessionOptions,
     source: string,
   ): Promise<WorkerSession> {
-    const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
+    const ortUrl = pathToFileURL(createRequire(import.meta.url).resolve('onnxruntime-node')).href;
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { ortPath, model, options },
+      workerData: { ortUrl, model, options },
     });
     const ws = new WorkerSession(worker, source);
     const ready = await ws.request(undefined);

@@ -1,4 +1,6 @@
 // OrtRunner: chunking and worker-thread sessions return exactly what one session.run returns.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RuntimeError } from '../src/errors.js';
 import { integerModelFromHawq } from '../src/from-hawq.js';
@@ -65,6 +67,26 @@ describe('OrtRunner', () => {
     } finally {
       await r.dispose();
     }
+  });
+
+  it('lets the process exit when a runner with idle workers is never disposed', () => {
+    // the package's built module (turbo builds before tests), in a process of its own
+    const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+    const script = `
+      const d = await import(${JSON.stringify(dist)});
+      const syn = d.syntheticHawqResNet({ block: 'basic', layers: [1, 1, 1, 1], channels: [4, 8, 8, 16],
+        initChannels: 4, numClasses: 5, bits: 8, inputSize: 32, seed: 1 });
+      const bytes = d.exportIntegerOnnx(d.integerModelFromHawq(syn.stateDict, { arch: 'resnet18' }));
+      const r = await d.OrtRunner.create(bytes, { batchSize: 1, workers: 2, intraOpThreads: 2 });
+      const out = await r.run(new Float32Array(3 * 3 * 32 * 32), [3, 3, 32, 32]);
+      console.log(out.logits.length);`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim()).toBe('15');
+    expect(child.status).toBe(0);
   });
 
   it('rejects worker, thread and chunk counts that are not positive integers', async () => {
