@@ -27,7 +27,7 @@ export {
   writePacked,
 } from './packed.js';
 export { type ReferenceResult, type RefTensor, runReference } from './reference.js';
-export { runOptionsFor } from './run-batch.js';
+export { runOptionsFor } from './run-policy.js';
 export {
   OrtRunner,
   type OutputArray,

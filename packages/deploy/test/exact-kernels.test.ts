@@ -6,7 +6,7 @@ import { exportIntegerOnnx } from '../src/onnx/export-int.js';
 import { onnx } from '../src/onnx/proto.js';
 import { planSplit } from '../src/onnx/split.js';
 import { runReference } from '../src/reference.js';
-import { runOptionsFor } from '../src/run-batch.js';
+import { runOptionsFor } from '../src/run-policy.js';
 import { runOnnx } from '../src/runner.js';
 import { images, saturated, TINY_BASIC, TINY_BOTTLENECK, tiny } from './helpers/tiny.js';
 

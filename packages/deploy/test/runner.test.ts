@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RuntimeError } from '../src/errors.js';
 import { integerModelFromHawq } from '../src/from-hawq.js';
 import { exportIntegerOnnx } from '../src/onnx/export-int.js';
-import { runOptionsFor } from '../src/run-batch.js';
+import { runOptionsFor } from '../src/run-policy.js';
 import { OrtRunner, runOnnx } from '../src/runner.js';
 import { images, TINY_BASIC, tiny } from './helpers/tiny.js';
 
