@@ -57,7 +57,9 @@ export function randomImages(n: number, seed: number, size: number): Float32Arra
   });
 }
 
-const median = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)] as number;
+/** The upper median (the middle run of an odd count), as the timing figures report it. */
+export const median = (v: number[]) =>
+  [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)] as number;
 
 /** Median wall and CPU time of `runner` per batch size, after two warm-up runs of each. */
 export async function timeRunner(

@@ -24,11 +24,10 @@ import {
 } from '@hawq-ts/deploy';
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
-import { randomImages } from './_timing.js';
+import { median, randomImages } from './_timing.js';
 import { machineInfo, resultsPath, round } from './util.js';
 
 const SIZE = 224;
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] as number;
 
 function sessionOptions(threads: number, spinning = true): ort.InferenceSession.SessionOptions {
   return {
