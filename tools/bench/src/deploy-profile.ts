@@ -1,12 +1,13 @@
 // `pnpm bench deploy-profile [--threads N]`: the evidence behind @hawq-ts/deploy's runner policy and
 // its README's account of where the time goes, next to `pnpm bench deploy`'s throughput figures:
 // - gemm: the u8×s8 GEMM rate ORT's MatMulInteger reaches on this CPU (2048³; float MatMul beside
-//   it), the ceiling the `int8` engine's QLinearConvs run against;
+//   it), MLAS's best case;
 // - ops: ORT's own profile (kernel time per op type, and the slowest nodes) of the `exact` and `int8`
 //   graphs of ResNet18/ResNet50 at batch 1;
 // - concurrency: `exact` ResNet18 batch 8 as one 2-thread session, as two in-process 1-thread
 //   sessions (onnxruntime-node runs one JS thread's session.run calls one after another) and as
 //   OrtRunner's two worker-thread sessions;
+// - peak, requantChainNsPerValue, ceilings: what this CPU allows the engines at most (_ceilings.ts);
 // - spinning: three sessions run round-robin in one process with ORT's thread-pool spinning on
 //   and off (why `pnpm bench deploy` times each graph in its own process).
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { dirname, join } from 'node:path';
 import {
   exportDequantizedFloatOnnx,
   exportIntegerOnnx,
+  type IntegerModel,
   integerModelFromHawq,
   OrtRunner,
   RESNET18,
@@ -24,6 +26,7 @@ import {
 } from '@hawq-ts/deploy';
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
+import { ceilings, measurePeaks, requantChainNs } from './_ceilings.js';
 import { median, randomImages } from './_timing.js';
 import { machineInfo, resultsPath, round } from './util.js';
 
@@ -248,6 +251,12 @@ export async function run(args: string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'hawq-bench-deploy-profile-'));
   try {
     const gemm = await gemmRates([1, threads]);
+    const peak = measurePeaks([1, threads]);
+    const chainNs = {
+      oneThread: await requantChainNs(1),
+      allThreads: await requantChainNs(threads),
+    };
+    const models: Record<string, IntegerModel> = {};
     const files: Record<string, string> = {};
     for (const [arch, spec] of [
       ['resnet18', RESNET18],
@@ -255,6 +264,7 @@ export async function run(args: string[]): Promise<void> {
     ] as const) {
       const syn = syntheticHawqResNet({ ...spec, bits: 8, inputSize: SIZE, seed: 1 });
       const model = integerModelFromHawq(syn.stateDict, { arch, source: `synthetic ${arch}` });
+      models[arch] = model;
       for (const engine of ['exact', 'int8'] as const) {
         files[`${arch}/${engine}`] = join(dir, `${arch}.${engine}.onnx`);
         writeFileSync(files[`${arch}/${engine}`] as string, exportIntegerOnnx(model, { engine }));
@@ -281,12 +291,22 @@ export async function run(args: string[]): Promise<void> {
       exact: files['resnet18/exact'] as string,
       int8: files['resnet18/int8'] as string,
     });
+    const peakInt8 = Array.isArray(peak)
+      ? peak.find((r) => r.kind === 'int8' && r.threads === threads)?.gops
+      : undefined;
+    const limits = ceilings(models, SIZE, peakInt8, chainNs);
     const out = {
       command: `pnpm bench deploy-profile ${args.join(' ')}`.trim(),
       date: new Date().toISOString(),
       machine: machineInfo(),
       settings: { inputSize: SIZE, threads, models: 'synthetic HAWQ uniform8, 1000 classes' },
       gemm,
+      peak,
+      requantChainNsPerValue: {
+        oneThread: round(chainNs.oneThread, 2),
+        [`threads${threads}`]: round(chainNs.allThreads, 2),
+      },
+      ceilings: limits,
       ops,
       concurrency: conc,
       roundRobinMsPerRun: spin,
