@@ -19,7 +19,7 @@ import { describeArch, totalMacs } from '@hawq-ts/core';
 import type { IntegerModel } from '@hawq-ts/deploy';
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
-import { median } from './_timing.js';
+import { medianRunMs } from './_timing.js';
 import { resultsPath, round } from './util.js';
 
 const PEAK_SOURCE = join(dirname(fileURLToPath(import.meta.url)), '..', 'native', 'peak.c');
@@ -128,15 +128,9 @@ export async function requantChainNs(threads: number): Promise<number> {
     Float32Array.from({ length: n }, (_, i) => ((i * 7919) % 200_000) - 100_000),
     dims,
   );
-  for (let i = 0; i < 5; i++) await s.run({ acc });
-  const times: number[] = [];
-  for (let i = 0; i < 40; i++) {
-    const t = performance.now();
-    await s.run({ acc });
-    times.push(performance.now() - t);
-  }
+  const ms = await medianRunMs(() => s.run({ acc }), 5, 40);
   await s.release();
-  const ns = (median(times) * 1e6) / n;
+  const ns = (ms * 1e6) / n;
   console.error(`ORT float64 requant chain, ${threads} thread(s): ${round(ns, 2)} ns per value`);
   return ns;
 }

@@ -61,6 +61,22 @@ export function randomImages(n: number, seed: number, size: number): Float32Arra
 export const median = (v: number[]) =>
   [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)] as number;
 
+/** Median wall ms of `runs` calls of `fn` after `warmup` untimed ones. */
+export async function medianRunMs(
+  fn: () => Promise<unknown>,
+  warmup: number,
+  runs: number,
+): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
 /** Median wall and CPU time of `runner` per batch size, after two warm-up runs of each. */
 export async function timeRunner(
   runner: OrtRunner,

@@ -27,7 +27,7 @@ import {
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { ceilings, measurePeaks, requantChainNs } from './_ceilings.js';
-import { median, randomImages } from './_timing.js';
+import { median, medianRunMs, randomImages } from './_timing.js';
 import { machineInfo, resultsPath, round } from './util.js';
 
 const SIZE = 224;
@@ -94,15 +94,8 @@ async function gemmRates(threadCounts: number[]) {
         kind === 'int8'
           ? new ort.Tensor('uint8', new Uint8Array(m * k).fill(3), [m, k])
           : new ort.Tensor('float32', new Float32Array(m * k).fill(1), [m, k]);
-      for (let i = 0; i < 2; i++) await s.run({ a });
-      const times: number[] = [];
-      for (let i = 0; i < 9; i++) {
-        const t = performance.now();
-        await s.run({ a });
-        times.push(performance.now() - t);
-      }
+      const ms = await medianRunMs(() => s.run({ a }), 2, 9);
       await s.release();
-      const ms = median(times);
       const row = { kind, threads, ms: round(ms, 2), gops: round((2 * m * k * n) / ms / 1e6, 0) };
       console.error(`gemm ${kind} ${threads} thread(s): ${row.gops} G ops/s (${row.ms} ms)`);
       out.push(row);
@@ -165,14 +158,7 @@ async function opProfile(file: string, threads: number, runs = 8) {
 }
 
 async function imagesPerSecond(runBatch: () => Promise<unknown>, n: number, reps = 7) {
-  for (let i = 0; i < 2; i++) await runBatch();
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    await runBatch();
-    times.push(performance.now() - t);
-  }
-  return round((n * 1000) / median(times), 1);
+  return round((n * 1000) / (await medianRunMs(runBatch, 2, reps)), 1);
 }
 
 /** `exact` ResNet18, batch 8 in chunks of 1: the three ways of using two cores. */
