@@ -73,6 +73,14 @@ export function measurePeaks(threadCounts: number[]): PeakRow[] | { skipped: str
   }
 }
 
+/** An ONNX graph input/output of element type `elemType` and fixed `dims`. */
+export function tensorInfo(name: string, elemType: number, dims: number[]) {
+  return {
+    name,
+    type: { tensorType: { elemType, shape: { dim: dims.map((d) => ({ dimValue: d })) } } },
+  };
+}
+
 /** ns per value of ORT's exact requantization chain on a [1,56,56,256] accumulator (ResNet stage 1). */
 export async function requantChainNs(threads: number): Promise<number> {
   const { onnx } = onnxProto;
@@ -84,10 +92,6 @@ export async function requantChainNs(threads: number): Promise<number> {
     dims: d,
     dataType: DT.DOUBLE,
     rawData: new Uint8Array(Float64Array.from(v).buffer),
-  });
-  const info = (name: string, t: number) => ({
-    name,
-    type: { tensorType: { elemType: t, shape: { dim: dims.map((d) => ({ dimValue: d })) } } },
   });
   const to = (t: number) => [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: t }];
   const model = onnx.ModelProto.encode(
@@ -112,8 +116,8 @@ export async function requantChainNs(threads: number): Promise<number> {
           f64('lo', [], [0]),
           f64('hi', [], [255]),
         ],
-        input: [info('acc', DT.FLOAT)],
-        output: [info('y', DT.UINT8)],
+        input: [tensorInfo('acc', DT.FLOAT, dims)],
+        output: [tensorInfo('y', DT.UINT8, dims)],
       },
     }),
   ).finish();
@@ -193,6 +197,7 @@ export function ceilings(
   size: number,
   peakInt8Gops: number | undefined,
   chainNs: { oneThread: number; allThreads: number },
+  threads: number,
 ) {
   const file = resultsPath('deploy');
   if (!existsSync(file)) return { skipped: `${file} is missing; run \`pnpm bench deploy\` first` };
@@ -213,8 +218,10 @@ export function ceilings(
       const int8 = ips(arch, 'ort-int8', batch) ?? Number.NaN;
       const gops = (imagesPerSecond: number) => (imagesPerSecond * 2 * macs) / 1e9;
       const share = (g: number) => (peakInt8Gops ? round(g / peakInt8Gops, 2) : null);
-      // batch 1 runs on one session with every thread; larger batches as one 1-thread worker per core
-      const chainMs = (values * (batch === 1 ? chainNs.allThreads : chainNs.oneThread / 2)) / 1e6;
+      // batch 1 runs on one session with every thread; larger batches as one 1-thread worker per
+      // thread (runOptionsFor('exact', threads))
+      const chainMs =
+        (values * (batch === 1 ? chainNs.allThreads : chainNs.oneThread / threads)) / 1e6;
       return {
         batch,
         pytorchImagesPerSecond: torch,

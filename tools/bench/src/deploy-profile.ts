@@ -26,7 +26,7 @@ import {
 } from '@hawq-ts/deploy';
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
-import { ceilings, measurePeaks, requantChainNs } from './_ceilings.js';
+import { ceilings, measurePeaks, requantChainNs, tensorInfo } from './_ceilings.js';
 import { median, medianRunMs, randomImages } from './_timing.js';
 import { machineInfo, resultsPath, round } from './util.js';
 
@@ -63,10 +63,6 @@ function gemmModel(kind: 'int8' | 'float', m: number, k: number, n: number): Uin
         ),
       }
     : { floatData: Array.from({ length: k * n }, (_, i) => (i % 7) - 3) };
-  const info = (name: string, t: number, dims: number[]) => ({
-    name,
-    type: { tensorType: { elemType: t, shape: { dim: dims.map((d) => ({ dimValue: d })) } } },
-  });
   const model = onnx.ModelProto.create({
     irVersion: 8,
     opsetImport: [{ domain: '', version: 13 }],
@@ -74,8 +70,8 @@ function gemmModel(kind: 'int8' | 'float', m: number, k: number, n: number): Uin
       name: 'gemm',
       node: [{ opType: int8 ? 'MatMulInteger' : 'MatMul', input: ['a', 'w'], output: ['y'] }],
       initializer: [{ name: 'w', dims: [k, n], dataType: int8 ? DT.INT8 : DT.FLOAT, ...w }],
-      input: [info('a', int8 ? DT.UINT8 : DT.FLOAT, [m, k])],
-      output: [info('y', int8 ? DT.INT32 : DT.FLOAT, [m, n])],
+      input: [tensorInfo('a', int8 ? DT.UINT8 : DT.FLOAT, [m, k])],
+      output: [tensorInfo('y', int8 ? DT.INT32 : DT.FLOAT, [m, n])],
     },
   });
   return onnx.ModelProto.encode(model).finish();
@@ -280,7 +276,7 @@ export async function run(args: string[]): Promise<void> {
     const peakInt8 = Array.isArray(peak)
       ? peak.find((r) => r.kind === 'int8' && r.threads === threads)?.gops
       : undefined;
-    const limits = ceilings(models, SIZE, peakInt8, chainNs);
+    const limits = ceilings(models, SIZE, peakInt8, chainNs, threads);
     const out = {
       command: `pnpm bench deploy-profile ${args.join(' ')}`.trim(),
       date: new Date().toISOString(),
